@@ -1,0 +1,7 @@
+/**
+ * tabmux's own worker entry. Written inline so that Vite (and webpack 5) see the worker's URL and bundle it;
+ * a production build names the file by content hash, so tabs of different builds never share one hub.
+ */
+export function defaultWorker(name: string): SharedWorker {
+  return new SharedWorker(new URL('../worker/shared-worker.ts', import.meta.url), { type: 'module', name });
+}

@@ -1,0 +1,40 @@
+export type Listener<T> = (payload: T) => void;
+
+export interface Emitter<Events> {
+  /** Adds a listener; returns the function that removes it. */
+  on<E extends keyof Events>(event: E, listener: Listener<Events[E]>): () => void;
+  emit<E extends keyof Events>(event: E, payload: Events[E]): void;
+  clear(): void;
+}
+
+/** A typed emitter (after mitt). A listener that throws does not stop the others; its error is rethrown apart. */
+export function createEmitter<Events>(names: readonly (keyof Events)[]): Emitter<Events> {
+  const listeners = new Map<keyof Events, Set<Listener<never>>>(names.map((name) => [name, new Set()]));
+  return {
+    on(event, listener) {
+      const set = listeners.get(event);
+      if (!set)
+        throw new TypeError(
+          `tabmux: unknown event ${JSON.stringify(event)}; expected one of ${names.join(', ')}`,
+        );
+      if (typeof listener !== 'function') throw new TypeError('tabmux: a listener must be a function');
+      const entry = (payload: Events[typeof event]) => listener(payload);
+      set.add(entry as Listener<never>);
+      return () => void set.delete(entry as Listener<never>);
+    },
+    emit(event, payload) {
+      for (const listener of [...(listeners.get(event) ?? [])]) {
+        try {
+          (listener as Listener<typeof payload>)(payload);
+        } catch (error) {
+          setTimeout(() => {
+            throw error;
+          });
+        }
+      }
+    },
+    clear() {
+      for (const set of listeners.values()) set.clear();
+    },
+  };
+}

@@ -1,0 +1,111 @@
+import { releaseProxy, transfer, wrap, type Remote } from 'comlink';
+import { globalLocks, holdLock } from '../worker/locks.js';
+import type { AttachReply, HubEvent, HubRemote, SendResult } from '../worker/protocol.js';
+import { defaultWorker } from './default-worker.js';
+import type { Transport } from './transport.js';
+import { TimeoutError, withTimeout } from './with-timeout.js';
+
+export interface SharedWorkerTransportOptions {
+  readonly name: string;
+  readonly worker?: (name: string) => SharedWorker;
+  readonly probeTimeoutMs: number;
+  readonly callTimeoutMs: number;
+}
+
+/**
+ * The hub runs in a SharedWorker shared by every tab of this browser profile. Control calls go through Comlink;
+ * the hub's events arrive in batches on a plain MessagePort, because a Comlink call per message costs 2–3×.
+ */
+export function sharedWorkerTransport(options: SharedWorkerTransportOptions): Transport {
+  return {
+    name: 'shared-worker',
+    canBeUsed: () => typeof SharedWorker === 'function',
+    async attach(config, handlers) {
+      const locks = globalLocks();
+      // Held for as long as this tab is attached: the hub is granted it, and detaches the tab, when the tab dies.
+      const tabLock = locks ? `tabmux:${options.name}:tab:${crypto.randomUUID()}` : null;
+      const releaseTabLock = locks && tabLock ? await holdLock(locks, tabLock) : () => {};
+      const worker = (options.worker ?? defaultWorker)(options.name);
+      const remote: Remote<HubRemote> = wrap<HubRemote>(worker.port);
+      const channel = new MessageChannel();
+      const watch = new AbortController();
+      let attached = true;
+      const leave = () => {
+        if (!attached) return;
+        attached = false;
+        watch.abort();
+        remote[releaseProxy]();
+        channel.port1.close();
+        worker.port.close();
+        releaseTabLock();
+      };
+      const lose = (reason: string) => {
+        if (!attached) return;
+        leave();
+        handlers.lost(reason);
+      };
+
+      channel.port1.onmessage = (event: MessageEvent<HubEvent[]>) => handlers.events(event.data);
+      const loadFailed = new Promise<never>((_, reject) =>
+        worker.addEventListener('error', () => reject(new Error('the SharedWorker script failed to load'))),
+      );
+      let reply: AttachReply;
+      try {
+        reply = await withTimeout(
+          Promise.race([
+            remote.attach({ config, tabLock }, transfer(channel.port2, [channel.port2])),
+            loadFailed,
+          ]),
+          options.probeTimeoutMs,
+          `the SharedWorker did not answer within ${options.probeTimeoutMs} ms`,
+        );
+      } catch (error) {
+        leave();
+        throw error;
+      }
+      if (locks && reply.hubLock) {
+        // Granted only when the hub's worker is gone, for whatever reason (its creating tab crashed, say).
+        locks
+          .request(reply.hubLock, { signal: watch.signal }, () => lose('the SharedWorker hub stopped'))
+          .catch(() => {});
+      }
+
+      const call = <T>(promise: Promise<T>, what: string): Promise<T> =>
+        withTimeout(
+          promise,
+          options.callTimeoutMs,
+          `the hub did not answer ${what} within ${options.callTimeoutMs} ms`,
+        ).catch((error: unknown) => {
+          if (error instanceof TimeoutError) lose(error.message);
+          throw error;
+        });
+
+      return {
+        reply,
+        async send(data): Promise<SendResult> {
+          try {
+            return await call<SendResult>(remote.send(reply.tabId, data), 'a send');
+          } catch (error) {
+            if (error instanceof TimeoutError)
+              return { outcome: 'refused', reason: 'hub-unreachable', message: error.message };
+            if (error instanceof DOMException && error.name === 'DataCloneError') {
+              return {
+                outcome: 'refused',
+                reason: 'not-encodable',
+                message: `the data cannot be cloned: ${error.message}`,
+              };
+            }
+            throw error;
+          }
+        },
+        stats: () => call(remote.stats(), 'stats()'),
+        detach() {
+          if (!attached) return;
+          // A goodbye the hub may never read if the page is going away; the released tab lock says it too.
+          remote.detach(reply.tabId).catch(() => {});
+          leave();
+        },
+      };
+    },
+  };
+}

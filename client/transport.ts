@@ -1,0 +1,25 @@
+import type { AttachReply, HubConfig, HubEvent, SendResult, Stats } from '../worker/protocol.js';
+
+export type TransportName = 'shared-worker' | 'in-page';
+
+/** One tab's attachment to a hub, whatever carries it. */
+export interface HubLink {
+  readonly reply: AttachReply;
+  send(data: unknown): Promise<SendResult>;
+  stats(): Promise<Stats>;
+  /** Leaves the hub; the hub lives on for other tabs. */
+  detach(): void;
+}
+
+export interface LinkHandlers {
+  events(batch: readonly HubEvent[]): void;
+  /** The hub died or stopped answering; the client attaches again. */
+  lost(reason: string): void;
+}
+
+/** A way to reach a hub. The client tries its transports in order and uses the first that attaches. */
+export interface Transport {
+  readonly name: TransportName;
+  canBeUsed(): boolean;
+  attach(config: HubConfig, handlers: LinkHandlers): Promise<HubLink>;
+}

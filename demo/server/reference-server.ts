@@ -1,0 +1,227 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+
+export interface ReferenceServerOptions {
+  /** Port to listen on; 0 picks a free one. @default 0 */
+  readonly port?: number;
+  /** Address to listen on. @default '127.0.0.1' */
+  readonly host?: string;
+  /** Enables the `/faults/*` endpoints (tests and the demo only). @default false */
+  readonly faults?: boolean;
+  /** How many received client messages to keep for inspection. @default 10000 */
+  readonly keepReceived?: number;
+}
+
+export interface ServerStats {
+  /** Sockets open now. */
+  readonly connections: number;
+  /** Sockets ever accepted. */
+  readonly totalConnections: number;
+  /** Handshakes refused on purpose (`refuseNext`). */
+  readonly refusedConnections: number;
+  readonly messagesReceived: number;
+  readonly messagesSent: number;
+}
+
+export interface ReferenceServer {
+  readonly port: number;
+  /** `ws://host:port/` */
+  readonly url: string;
+  /** `http://host:port` */
+  readonly httpUrl: string;
+  stats(): ServerStats;
+  /** Client messages received, oldest first (bounded by `keepReceived`). */
+  readonly received: unknown[];
+  /** Sends `data` as JSON to every socket; returns how many sockets it went to. */
+  publish(data: unknown): number;
+  /** Sends a raw text frame to every socket, JSON or not. */
+  publishRaw(text: string): number;
+  /** Closes every socket with `code`. */
+  closeAll(code: number, reason?: string): void;
+  /** Refuses the next `count` handshakes with HTTP 503. */
+  refuseNext(count: number): void;
+  /** While silent, the server answers no ping (the sockets stay open). */
+  setSilent(silent: boolean): void;
+  /** Closes every socket (1012) and stops listening for `downMs`, then listens again on the same port. */
+  restart(downMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The reference server the demo and the tests use: a `ws` server with a small HTTP control surface. */
+export async function startReferenceServer(options: ReferenceServerOptions = {}): Promise<ReferenceServer> {
+  const host = options.host ?? '127.0.0.1';
+  const keepReceived = options.keepReceived ?? 10_000;
+  const wss = new WebSocketServer({ noServer: true });
+  const sockets = new Set<WebSocket>();
+  const received: unknown[] = [];
+  const counters = { totalConnections: 0, refusedConnections: 0, messagesReceived: 0, messagesSent: 0 };
+  let refuse = 0;
+  let silent = false;
+  let http: Server;
+  let port = options.port ?? 0;
+
+  function send(socket: WebSocket, text: string): void {
+    if (socket.readyState !== socket.OPEN) return;
+    socket.send(text);
+    counters.messagesSent++;
+  }
+
+  function broadcastText(text: string): number {
+    for (const socket of sockets) send(socket, text);
+    return sockets.size;
+  }
+
+  function onConnection(socket: WebSocket): void {
+    sockets.add(socket);
+    counters.totalConnections++;
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('message', (raw, isBinary) => {
+      counters.messagesReceived++;
+      let message: unknown = raw;
+      if (!isBinary) {
+        try {
+          message = JSON.parse(raw.toString());
+        } catch {
+          message = raw.toString();
+        }
+      }
+      received.push(message);
+      if (received.length > keepReceived) received.shift();
+      if (isRecord(message) && message['type'] === 'ping' && !silent)
+        send(socket, JSON.stringify({ type: 'pong' }));
+    });
+  }
+
+  function onUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (refuse > 0) {
+      refuse--;
+      counters.refusedConnections++;
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => onConnection(ws));
+  }
+
+  async function onRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    response.setHeader('Access-Control-Allow-Origin', '*');
+    response.setHeader('Access-Control-Allow-Headers', 'content-type');
+    const path = new URL(request.url ?? '/', 'http://x').pathname;
+    const route = `${request.method} ${path}`;
+    if (request.method === 'OPTIONS') return reply(response, 204);
+    if (route === 'GET /stats') return reply(response, 200, server.stats());
+    const body = request.method === 'POST' ? await readBody(request) : '';
+    let json: unknown;
+    try {
+      json = body === '' ? {} : JSON.parse(body);
+    } catch {
+      return reply(response, 400, { error: 'the body must be JSON' });
+    }
+    if (route === 'POST /publish') return reply(response, 200, { delivered: server.publish(json) });
+    if (!options.faults || !path.startsWith('/faults/') || !isRecord(json))
+      return reply(response, 404, { error: 'not found' });
+    switch (route) {
+      case 'POST /faults/close-all':
+        server.closeAll(
+          Number(json['code'] ?? 1012),
+          String(json['reason'] ?? 'closed by /faults/close-all'),
+        );
+        return reply(response, 200, { ok: true });
+      case 'POST /faults/refuse':
+        server.refuseNext(Number(json['count'] ?? 1));
+        return reply(response, 200, { ok: true });
+      case 'POST /faults/silence':
+        server.setSilent(json['silent'] !== false);
+        return reply(response, 200, { ok: true });
+      case 'POST /faults/raw':
+        return reply(response, 200, { delivered: server.publishRaw(String(json['text'] ?? '')) });
+      case 'POST /faults/restart':
+        reply(response, 200, { ok: true });
+        return void server.restart(Number(json['downMs'] ?? 500));
+      default:
+        return reply(response, 404, { error: 'not found' });
+    }
+  }
+
+  async function listen(): Promise<void> {
+    http = createServer((request, response) => {
+      onRequest(request, response).catch((error: unknown) => reply(response, 500, { error: String(error) }));
+    });
+    http.on('upgrade', onUpgrade);
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(port, host, () => resolve());
+    });
+    const address = http.address();
+    if (address && typeof address === 'object') port = address.port;
+  }
+
+  async function stopListening(code: number, reason: string): Promise<void> {
+    for (const socket of sockets) socket.close(code, reason);
+    // Sockets that do not finish the closing handshake promptly are cut, so a restart never waits on a client.
+    const cut = setTimeout(() => sockets.forEach((socket) => socket.terminate()), 1000);
+    await new Promise<void>((resolve) => {
+      http.close(() => resolve());
+      http.closeAllConnections();
+    });
+    clearTimeout(cut);
+    sockets.forEach((socket) => socket.terminate());
+    sockets.clear();
+  }
+
+  await listen();
+
+  const server: ReferenceServer = {
+    get port() {
+      return port;
+    },
+    get url() {
+      return `ws://${host}:${port}/`;
+    },
+    get httpUrl() {
+      return `http://${host}:${port}`;
+    },
+    received,
+    stats: () => ({ connections: sockets.size, ...counters }),
+    publish: (data) => broadcastText(JSON.stringify(data)),
+    publishRaw: (text) => broadcastText(text),
+    closeAll(code, reason = '') {
+      for (const socket of sockets) socket.close(code, reason);
+    },
+    refuseNext(count) {
+      refuse = Math.max(0, Math.floor(count));
+    },
+    setSilent(value) {
+      silent = value;
+    },
+    async restart(downMs = 500) {
+      await stopListening(1012, 'server restart');
+      await new Promise((resolve) => setTimeout(resolve, downMs));
+      await listen();
+    },
+    async close() {
+      await stopListening(1001, 'server shutting down');
+      wss.close();
+    },
+  };
+  return server;
+}
+
+function reply(response: ServerResponse, status: number, body?: unknown): void {
+  if (response.headersSent) return;
+  response.writeHead(status, body === undefined ? {} : { 'content-type': 'application/json' });
+  response.end(body === undefined ? undefined : JSON.stringify(body));
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

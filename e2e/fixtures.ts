@@ -1,0 +1,72 @@
+import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
+import { createServer, type ViteDevServer } from 'vite';
+import { startReferenceServer, type ReferenceServer } from '../demo/server/reference-server.js';
+
+export interface TabOptions {
+  transport?: 'auto' | 'shared-worker' | 'in-page';
+  name?: string;
+  lingerMs?: number;
+  probeTimeoutMs?: number;
+}
+
+interface Fixtures {
+  /** A reference server of this test's own, on a free loopback port, with fault controls on. */
+  server: ReferenceServer;
+  /** Opens a tab page in `context` and waits until its client has a transport. */
+  openTab: (context: BrowserContext, options?: TabOptions) => Promise<Page>;
+}
+
+export const test = base.extend<Fixtures, { vite: ViteDevServer; origin: string }>({
+  vite: [
+    async ({}, use) => {
+      const vite = await createServer({ logLevel: 'error', server: { host: '127.0.0.1', port: 0 } });
+      await vite.listen();
+      await use(vite);
+      await vite.close();
+    },
+    { scope: 'worker' },
+  ],
+  origin: [
+    async ({ vite }, use) => {
+      const address = vite.httpServer?.address();
+      if (!address || typeof address !== 'object') throw new Error('the Vite server has no address');
+      await use(`http://127.0.0.1:${address.port}`);
+    },
+    { scope: 'worker' },
+  ],
+  server: async ({}, use) => {
+    const server = await startReferenceServer({ faults: true });
+    await use(server);
+    await server.close();
+  },
+  openTab: async ({ origin, server }, use) => {
+    await use(async (context, options = {}) => {
+      const page = await context.newPage();
+      const query = new URLSearchParams({ ws: server.url, name: options.name ?? 'e2e' });
+      if (options.transport) query.set('transport', options.transport);
+      if (options.lingerMs !== undefined) query.set('linger', String(options.lingerMs));
+      if (options.probeTimeoutMs !== undefined) query.set('probe', String(options.probeTimeoutMs));
+      await page.goto(`${origin}/e2e/tab.html?${query}`);
+      await page.waitForFunction(
+        () => window.tab?.client.transport !== null && window.tab?.client.status.state === 'open',
+      );
+      return page;
+    });
+  },
+});
+
+export { expect };
+
+/** Polls the server until it counts `connections` open sockets. */
+export async function expectConnections(
+  server: ReferenceServer,
+  connections: number,
+  timeout = 5000,
+): Promise<void> {
+  await expect.poll(() => server.stats().connections, { timeout }).toBe(connections);
+}
+
+/** What the tab's client reports from its hub. */
+export function tabStats(page: Page) {
+  return page.evaluate(() => window.tab.client.stats());
+}

@@ -1,0 +1,37 @@
+import { existsSync } from 'node:fs';
+import { defineConfig } from '@playwright/test';
+
+/**
+ * The browser: $TABMUX_CHROMIUM, else Debian's headless shell or Chromium when installed, else Playwright's own
+ * (`npx playwright install chromium` where downloads work).
+ */
+const executablePath =
+  process.env['TABMUX_CHROMIUM'] ||
+  ['/usr/bin/chromium-headless-shell', '/usr/bin/chromium'].find((path) => existsSync(path));
+
+export default defineConfig({
+  testDir: 'e2e',
+  testMatch: '*.spec.ts',
+  // The tests count server connections per browser, so they run one at a time.
+  workers: 1,
+  fullyParallel: false,
+  timeout: 60_000,
+  retries: 0,
+  reporter: [['list'], ['json', { outputFile: 'test-results/e2e.json' }]],
+  use: {
+    headless: true,
+    launchOptions: {
+      ...(executablePath && { executablePath }),
+      // Without the networking flags Chromium's own background connections fail on a closed network.
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+});
