@@ -17,7 +17,7 @@ export default defineConfig({
   fullyParallel: false,
   timeout: 60_000,
   retries: 0,
-  reporter: [['list'], ['json', { outputFile: 'test-results/e2e.json' }]],
+  reporter: [['list'], ['json', { outputFile: 'reports/e2e.json' }]],
   use: {
     headless: true,
     launchOptions: {

@@ -4,7 +4,7 @@ import { TabmuxError } from './errors.js';
 import { inPageTransport } from './in-page-transport.js';
 import { normalizeUrl, resolveOptions, type ClientOptions, type ResolvedOptions } from './options.js';
 import { sharedWorkerTransport } from './shared-worker-transport.js';
-import type { HubLink, Transport, TransportName } from './transport.js';
+import { HubLostError, type HubLink, type Transport, type TransportName } from './transport.js';
 
 export interface ClientEvents {
   /** The connection's status changed; the same in every tab of a hub. */
@@ -51,6 +51,7 @@ export function createClient(options: ClientOptions): Client {
   let linking = attach();
 
   function setStatus(next: Status): void {
+    if (sameStatus(status, next)) return;
     status = next;
     emitter.emit('status', next);
   }
@@ -167,11 +168,19 @@ export function createClient(options: ClientOptions): Client {
       });
     },
     async stats() {
-      const attached = link ?? (await linking);
-      if (closed) throw new TabmuxError('transport-failed', 'tabmux: this client is closed');
-      if (!attached)
-        throw new TabmuxError('transport-failed', `tabmux: no hub is attached (status: ${status.state})`);
-      return attached.stats();
+      // One retry: a hub replaced while the call was under way is asked again once the tab has re-attached.
+      for (let tries = 0; ; tries++) {
+        const attached = link ?? (await linking);
+        if (closed) throw new TabmuxError('transport-failed', 'tabmux: this client is closed');
+        if (!attached) {
+          throw new TabmuxError('transport-failed', `tabmux: no hub is attached (status: ${status.state})`);
+        }
+        try {
+          return await attached.stats();
+        } catch (error) {
+          if (tries > 0 || !(error instanceof HubLostError)) throw error;
+        }
+      }
     },
     close() {
       if (closed) return;
@@ -204,6 +213,18 @@ async function hubConfig(options: ResolvedOptions): Promise<HubConfig> {
     lingerMs: options.lingerMs,
     maxMessageBytes: options.maxMessageBytes,
   };
+}
+
+function sameStatus(a: Status, b: Status): boolean {
+  return (
+    a.state === b.state &&
+    a.attempt === b.attempt &&
+    a.nextAttemptAt === b.nextAttemptAt &&
+    a.reason === b.reason &&
+    a.rttMs === b.rttMs &&
+    a.lastClose?.code === b.lastClose?.code &&
+    a.lastClose?.reason === b.lastClose?.reason
+  );
 }
 
 function refusedClosed(): SendResult {

@@ -3,5 +3,5 @@
  * a production build names the file by content hash, so tabs of different builds never share one hub.
  */
 export function defaultWorker(name: string): SharedWorker {
-  return new SharedWorker(new URL('../worker/shared-worker.ts', import.meta.url), { type: 'module', name });
+  return new SharedWorker(new URL('../worker/shared-worker.js', import.meta.url), { type: 'module', name });
 }

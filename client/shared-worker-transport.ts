@@ -2,7 +2,7 @@ import { releaseProxy, transfer, wrap, type Remote } from 'comlink';
 import { globalLocks, holdLock } from '../worker/locks.js';
 import type { AttachReply, HubEvent, HubRemote, SendResult } from '../worker/protocol.js';
 import { defaultWorker } from './default-worker.js';
-import type { Transport } from './transport.js';
+import { HubLostError, type Transport } from './transport.js';
 import { TimeoutError, withTimeout } from './with-timeout.js';
 
 export interface SharedWorkerTransportOptions {
@@ -30,9 +30,14 @@ export function sharedWorkerTransport(options: SharedWorkerTransportOptions): Tr
       const channel = new MessageChannel();
       const watch = new AbortController();
       let attached = true;
+      // Calls still in flight when the hub is gone would never settle: they fail with this instead.
+      let cutOff!: (error: Error) => void;
+      const gone = new Promise<never>((_, reject) => (cutOff = reject));
+      gone.catch(() => {});
       const leave = () => {
         if (!attached) return;
         attached = false;
+        cutOff(new HubLostError('the tab left the hub, or the hub was lost, while the call was under way'));
         watch.abort();
         remote[releaseProxy]();
         channel.port1.close();
@@ -72,7 +77,7 @@ export function sharedWorkerTransport(options: SharedWorkerTransportOptions): Tr
 
       const call = <T>(promise: Promise<T>, what: string): Promise<T> =>
         withTimeout(
-          promise,
+          Promise.race([promise, gone]),
           options.callTimeoutMs,
           `the hub did not answer ${what} within ${options.callTimeoutMs} ms`,
         ).catch((error: unknown) => {
@@ -86,8 +91,9 @@ export function sharedWorkerTransport(options: SharedWorkerTransportOptions): Tr
           try {
             return await call<SendResult>(remote.send(reply.tabId, data), 'a send');
           } catch (error) {
-            if (error instanceof TimeoutError)
+            if (error instanceof TimeoutError || error instanceof HubLostError) {
               return { outcome: 'refused', reason: 'hub-unreachable', message: error.message };
+            }
             if (error instanceof DOMException && error.name === 'DataCloneError') {
               return {
                 outcome: 'refused',

@@ -23,3 +23,8 @@ export interface Transport {
   canBeUsed(): boolean;
   attach(config: HubConfig, handlers: LinkHandlers): Promise<HubLink>;
 }
+
+/** A call that was under way when the tab's link to the hub ended. */
+export class HubLostError extends Error {
+  override readonly name = 'HubLostError';
+}

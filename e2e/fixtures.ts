@@ -7,6 +7,10 @@ export interface TabOptions {
   name?: string;
   lingerMs?: number;
   probeTimeoutMs?: number;
+  /** `'silent'` skips the goodbye on pagehide, as when a tab is killed. */
+  exit?: 'silent';
+  /** A SharedWorker that never answers, or whose script cannot load. */
+  worker?: 'silent' | 'broken';
 }
 
 interface Fixtures {
@@ -46,6 +50,8 @@ export const test = base.extend<Fixtures, { vite: ViteDevServer; origin: string 
       if (options.transport) query.set('transport', options.transport);
       if (options.lingerMs !== undefined) query.set('linger', String(options.lingerMs));
       if (options.probeTimeoutMs !== undefined) query.set('probe', String(options.probeTimeoutMs));
+      if (options.exit) query.set('exit', options.exit);
+      if (options.worker) query.set('worker', options.worker);
       await page.goto(`${origin}/e2e/tab.html?${query}`);
       await page.waitForFunction(
         () => window.tab?.client.transport !== null && window.tab?.client.status.state === 'open',
@@ -64,6 +70,12 @@ export async function expectConnections(
   timeout = 5000,
 ): Promise<void> {
   await expect.poll(() => server.stats().connections, { timeout }).toBe(connections);
+}
+
+/** Crashes the page's renderer. CDP's Page.crash never answers, so it is not awaited. */
+export async function crash(page: Page): Promise<void> {
+  const session = await page.context().newCDPSession(page);
+  void session.send('Page.crash').catch(() => {});
 }
 
 /** What the tab's client reports from its hub. */

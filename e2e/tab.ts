@@ -2,12 +2,26 @@
 import { createClient, type ClientOptions } from '../client/index.js';
 
 const params = new URLSearchParams(location.search);
+
+// `?exit=silent` keeps the client from saying goodbye on pagehide, as when a tab is killed.
+if (params.get('exit') === 'silent') {
+  window.addEventListener('pagehide', (event) => event.stopImmediatePropagation());
+}
+
+// `?worker=silent` starts a SharedWorker that never answers; `?worker=broken` one whose script cannot load.
+const workers: Record<string, (name: string) => SharedWorker> = {
+  silent: (name) =>
+    new SharedWorker(new URL('./silent-worker.ts', import.meta.url), { type: 'module', name }),
+  broken: (name) => new SharedWorker('/no-such-worker.js', { type: 'module', name }),
+};
+const worker = workers[params.get('worker') ?? ''];
 const options: ClientOptions = {
   url: params.get('ws') ?? '',
   name: params.get('name') ?? 'e2e',
   transport: (params.get('transport') ?? 'auto') as NonNullable<ClientOptions['transport']>,
   lingerMs: Number(params.get('linger') ?? 1000),
   ...(params.has('probe') && { probeTimeoutMs: Number(params.get('probe')) }),
+  ...(worker && { worker }),
 };
 
 const tab = {

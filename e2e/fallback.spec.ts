@@ -1,0 +1,62 @@
+import { expect, expectConnections, tabStats, test } from './fixtures.js';
+
+test.describe('without SharedWorker', () => {
+  test.beforeEach(async ({ context }) => {
+    await context.addInitScript(() => {
+      delete (window as { SharedWorker?: unknown }).SharedWorker;
+    });
+  });
+
+  test('each tab runs the hub in the page with its own connection, and messages arrive', async ({
+    context,
+    server,
+    openTab,
+  }) => {
+    const pages = [await openTab(context), await openTab(context), await openTab(context)];
+    await expectConnections(server, 3);
+    for (const page of pages) {
+      expect(await page.evaluate(() => window.tab.client.transport)).toBe('in-page');
+      expect((await tabStats(page)).tabs).toBe(1);
+    }
+    server.publish({ to: 'everyone' });
+    for (const page of pages) {
+      await expect.poll(() => page.evaluate(() => window.tab.messages)).toEqual([{ to: 'everyone' }]);
+    }
+  });
+
+  test("transport 'shared-worker' fails honestly instead of falling back", async ({
+    context,
+    origin,
+    server,
+  }) => {
+    const page = await context.newPage();
+    await page.goto(`${origin}/e2e/tab.html?ws=${encodeURIComponent(server.url)}&transport=shared-worker`);
+    await expect.poll(() => page.evaluate(() => window.tab.client.status.state)).toBe('failed');
+    expect(await page.evaluate(() => window.tab.client.status.reason)).toContain(
+      'shared-worker: not available',
+    );
+    expect(server.stats().totalConnections).toBe(0);
+  });
+});
+
+test('a SharedWorker that never answers falls back to the page after the probe timeout', async ({
+  context,
+  server,
+  openTab,
+}) => {
+  const page = await openTab(context, { worker: 'silent', probeTimeoutMs: 500 });
+  expect(await page.evaluate(() => window.tab.client.transport)).toBe('in-page');
+  expect(await page.evaluate(() => window.tab.errors.map((e) => e.code))).toEqual(['transport-failed']);
+  await expectConnections(server, 1);
+});
+
+test('a SharedWorker whose script cannot load falls back to the page', async ({
+  context,
+  server,
+  openTab,
+}) => {
+  const page = await openTab(context, { worker: 'broken' });
+  expect(await page.evaluate(() => window.tab.client.transport)).toBe('in-page');
+  server.publish({ still: 'connected' });
+  await expect.poll(() => page.evaluate(() => window.tab.messages)).toEqual([{ still: 'connected' }]);
+});
