@@ -26,6 +26,11 @@ export interface Client {
   send(data: unknown): Promise<SendResult>;
   /** The hub's numbers: tabs attached, socket state, messages in and out. */
   stats(): Promise<Stats>;
+  /**
+   * Tries to connect now and resets the backoff, whatever the state: after `unauthorized`, `failed` or `suspended`
+   * too. No effect while open. The hub is shared, so this reconnects every tab.
+   */
+  reconnect(): void;
   /** This tab leaves the hub; the hub and its socket live on for the other tabs. Idempotent. */
   close(): void;
 }
@@ -86,7 +91,11 @@ export function createClient(options: ClientOptions): Client {
         continue;
       }
       try {
-        const attached = await candidate.attach(config, { events: onEvents, lost: onLost });
+        const attached = await candidate.attach(
+          { config, online: isOnline() },
+          { events: onEvents, lost: onLost },
+          resolved.auth,
+        );
         if (closed) {
           attached.detach();
           return null;
@@ -130,9 +139,21 @@ export function createClient(options: ClientOptions): Client {
   const onPageShow = (event: { persisted?: boolean }) => {
     if (event.persisted && !closed && link === null) linking = attach();
   };
+  // Workers do not reliably get online/offline events, and hidden tabs' timers run late: tabs tell the hub.
+  const onOnline = () => link?.network(true);
+  const onOffline = () => link?.network(false);
+  const onVisible = () => {
+    if ((globalThis as { document?: Document }).document?.visibilityState === 'visible') link?.wake();
+  };
+  const pageEvents: [string, (event: never) => void][] = [
+    ['pagehide', onPageHide],
+    ['pageshow', onPageShow],
+    ['online', onOnline],
+    ['offline', onOffline],
+    ['visibilitychange', onVisible],
+  ];
   const events = globalThis as unknown as Partial<Pick<Window, 'addEventListener' | 'removeEventListener'>>;
-  events.addEventListener?.('pagehide', onPageHide);
-  events.addEventListener?.('pageshow', onPageShow);
+  for (const [name, listener] of pageEvents) events.addEventListener?.(name, listener as EventListener);
 
   return {
     get status() {
@@ -182,11 +203,16 @@ export function createClient(options: ClientOptions): Client {
         }
       }
     },
+    reconnect() {
+      if (closed) return;
+      if (link) link.reconnect();
+      else if (status.state === 'failed') linking = attach();
+    },
     close() {
       if (closed) return;
       closed = true;
-      events.removeEventListener?.('pagehide', onPageHide);
-      events.removeEventListener?.('pageshow', onPageShow);
+      for (const [name, listener] of pageEvents)
+        events.removeEventListener?.(name, listener as EventListener);
       link?.detach();
       link = null;
       setStatus({ ...status, state: 'closed', nextAttemptAt: null, reason: 'the client was closed' });
@@ -197,7 +223,7 @@ export function createClient(options: ClientOptions): Client {
 
 function candidates(options: ResolvedOptions): Transport[] {
   const shared = sharedWorkerTransport(options);
-  const inPage = inPageTransport(options.WebSocket);
+  const inPage = inPageTransport(options.WebSocket, options.retryDelay);
   if (options.transport === 'shared-worker') return [shared];
   if (options.transport === 'in-page') return [inPage];
   return [shared, inPage];
@@ -212,6 +238,8 @@ async function hubConfig(options: ResolvedOptions): Promise<HubConfig> {
     protocols: options.protocols,
     lingerMs: options.lingerMs,
     maxMessageBytes: options.maxMessageBytes,
+    reconnect: options.reconnect,
+    heartbeat: options.heartbeat,
   };
 }
 
@@ -225,6 +253,10 @@ function sameStatus(a: Status, b: Status): boolean {
     a.lastClose?.code === b.lastClose?.code &&
     a.lastClose?.reason === b.lastClose?.reason
   );
+}
+
+function isOnline(): boolean {
+  return (globalThis as { navigator?: { onLine?: boolean } }).navigator?.onLine !== false;
 }
 
 function refusedClosed(): SendResult {

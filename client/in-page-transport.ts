@@ -1,19 +1,30 @@
-import { createHub } from '../worker/hub.js';
+import type { RetryDelay } from '../worker/backoff.js';
 import type { WebSocketConstructor } from '../worker/environment.js';
+import { createHub } from '../worker/hub.js';
 import type { Transport } from './transport.js';
 
 /** The hub runs inside this page: one socket for this tab alone. */
-export function inPageTransport(WebSocketImpl: WebSocketConstructor | undefined): Transport {
+export function inPageTransport(
+  WebSocketImpl: WebSocketConstructor | undefined,
+  retryDelay: RetryDelay | undefined,
+): Transport {
   return {
     name: 'in-page',
     canBeUsed: () => WebSocketImpl !== undefined || typeof globalThis.WebSocket === 'function',
-    async attach(config, handlers) {
-      const hub = createHub(config, { environment: WebSocketImpl ? { WebSocket: WebSocketImpl } : {} });
-      const { tabId, status } = hub.attach(handlers.events);
+    async attach({ config, online }, handlers, auth) {
+      const hub = createHub(config, {
+        environment: WebSocketImpl ? { WebSocket: WebSocketImpl } : {},
+        ...(retryDelay && { retryDelay }),
+      });
+      hub.setOnline(online);
+      const { tabId, status } = hub.attach(handlers.events, auth);
       return {
         reply: { tabId, hubId: hub.id, hubLock: null, status },
         send: async (data) => hub.send(tabId, data),
         stats: async () => hub.stats(),
+        reconnect: () => hub.reconnect(),
+        network: (value) => hub.setOnline(value),
+        wake: () => hub.wake(),
         // No other tab can use this hub, so lingering would only keep a socket nobody reads.
         detach: () => hub.dispose(),
       };

@@ -12,6 +12,18 @@ describe('resolveOptions', () => {
       maxMessageBytes: 1048576,
       probeTimeoutMs: 3000,
       callTimeoutMs: 5000,
+      reconnect: {
+        initialDelay: 1000,
+        factor: 2,
+        maxDelay: 30000,
+        maxAttempts: Infinity,
+        stableAfter: 5000,
+        connectTimeout: 10000,
+        suspendAfter: 120000,
+        suspendedRetryDelay: 30000,
+      },
+      retryDelay: undefined,
+      heartbeat: { interval: 30000, timeout: 5000, ping: { type: 'ping' }, pong: { type: 'pong' } },
     });
   });
 
@@ -27,10 +39,36 @@ describe('resolveOptions', () => {
     [{ url: 'ws://x', protocols: [1] }, /`protocols`/],
     [{ url: 'ws://x', name: '' }, /`name`/],
     [{ url: 'ws://x', worker: 'worker.js' }, /`worker` must be a function/],
+    [
+      { url: 'ws://x', reconnect: { initialDelay: -5 } },
+      /`reconnect.initialDelay` must be a finite number ≥ 0/,
+    ],
+    [{ url: 'ws://x', reconnect: { maxDelay: '30s' } }, /`reconnect.maxDelay` must be a finite number/],
+    [{ url: 'ws://x', reconnect: { factor: 0.5 } }, /`reconnect.factor` must be a finite number ≥ 1/],
+    [{ url: 'ws://x', reconnect: { maxAttempts: 2.5 } }, /`reconnect.maxAttempts` must be a whole number/],
+    [{ url: 'ws://x', reconnect: { delay: () => 1 } }, /cannot be sent to a SharedWorker/],
+    [
+      { url: 'ws://x', heartbeat: { interval: 1000, timeout: 2000 } },
+      /`heartbeat.timeout` \(2000\) must be less than/,
+    ],
+    [{ url: 'ws://x', heartbeat: { pong: {} } }, /`heartbeat.pong` must be an object/],
+    [{ url: 'ws://x', heartbeat: 5 }, /`heartbeat` must be an object/],
+    [{ url: 'ws://x', auth: 'token' }, /`auth` must be a function/],
   ])('rejects %j with a TypeError that says what is expected', (options, message) => {
     expect(() => resolveOptions(options as never)).toThrow(TypeError);
     expect(() => resolveOptions(options as never)).toThrow(message);
   });
+});
+
+test('a heartbeat interval of 0 turns it off whatever the timeout', () => {
+  expect(resolveOptions({ url: 'ws://x', heartbeat: { interval: 0 } }).heartbeat.interval).toBe(0);
+});
+
+test('a delay function is accepted with the in-page transport', () => {
+  const delay = (attempt: number) => attempt * 10;
+  expect(resolveOptions({ url: 'ws://x', transport: 'in-page', reconnect: { delay } }).retryDelay).toBe(
+    delay,
+  );
 });
 
 test('http URLs become ws URLs, https become wss', () => {

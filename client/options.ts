@@ -1,6 +1,43 @@
+import type { RetryDelay } from '../worker/backoff.js';
 import type { WebSocketConstructor } from '../worker/environment.js';
+import type { HeartbeatSettings, ReconnectSettings, TokenProvider } from '../worker/protocol.js';
 
 export type TransportOption = 'auto' | 'shared-worker' | 'in-page';
+
+export interface ReconnectOptions {
+  /** Upper bound of the first retry's delay in ms (full jitter picks uniformly below the bound). @default 1000 */
+  readonly initialDelay?: number;
+  /** The bound grows by this factor each retry; at least 1. @default 2 */
+  readonly factor?: number;
+  /** The bound never grows past this many ms; the jitter still spans [0, maxDelay). @default 30000 */
+  readonly maxDelay?: number;
+  /** Retries of one outage before the hub gives up with status `failed`; `Infinity` never gives up. @default Infinity */
+  readonly maxAttempts?: number;
+  /** Ms a connection must stay open before the backoff starts again from `initialDelay`. @default 5000 */
+  readonly stableAfter?: number;
+  /** An attempt that has not opened (and, with `auth`, been accepted) after this many ms is abandoned. @default 10000 */
+  readonly connectTimeout?: number;
+  /** After this many ms of failed attempts the hub is `suspended` and retries on the slow cadence. @default 120000 */
+  readonly suspendAfter?: number;
+  /** Mean delay between attempts while suspended (picked in [½, 1] of it, so clients do not retry in step). @default 30000 */
+  readonly suspendedRetryDelay?: number;
+  /**
+   * Replaces the backoff: ms before retry number `attempt` (from 0). Functions cannot be sent to a SharedWorker, so this
+   * needs `transport: 'in-page'`; for a shared hub pass `retryDelay` to `hostSharedWorker` in your worker entry.
+   */
+  readonly delay?: RetryDelay;
+}
+
+export interface HeartbeatOptions {
+  /** Ms of silence from the server before the hub sends a ping; 0 turns the heartbeat off. @default 30000 */
+  readonly interval?: number;
+  /** Ms to wait for a pong (or any message) after a ping before closing and reconnecting; less than `interval`. @default 5000 */
+  readonly timeout?: number;
+  /** The ping, encoded by the codec. @default { type: 'ping' } */
+  readonly ping?: unknown;
+  /** A message whose fields equal all of these is a pong; pongs are not passed to the tabs. @default { type: 'pong' } */
+  readonly pong?: Readonly<Record<string, unknown>>;
+}
 
 export interface ClientOptions {
   /**
@@ -46,6 +83,18 @@ export interface ClientOptions {
    * @default 5000
    */
   readonly callTimeoutMs?: number;
+  /** Backoff, connect timeout and circuit breaker; see each field. Applies to the whole hub, set by its first tab. */
+  readonly reconnect?: ReconnectOptions;
+  /** Pings during silence, so idle sockets are kept alive and dead ones noticed. Set by the hub's first tab. */
+  readonly heartbeat?: HeartbeatOptions;
+  /**
+   * Returns a token (or a promise of one) for the server. The hub calls it before every connection attempt, so an
+   * expiring token is refreshed, and sends `{"type":"auth","token":…}` as the first frame; the status turns `open`
+   * when the server answers `{"type":"auth-ok"}`. A close with 4401, 4403 or 1008 is retried once at once with a
+   * fresh token; a second refusal ends in `unauthorized`. The token never goes into the URL, which ends up in logs.
+   * @default none: no auth message is sent
+   */
+  readonly auth?: TokenProvider;
   /**
    * A WebSocket implementation for the in-page hub (tests, Node). A SharedWorker hub uses the worker's global
    * `WebSocket`; to change it there, write your own worker entry with `hostSharedWorker({ environment })`.
@@ -54,8 +103,15 @@ export interface ClientOptions {
   readonly WebSocket?: WebSocketConstructor;
 }
 
-export type ResolvedOptions = Required<Omit<ClientOptions, 'worker' | 'WebSocket' | 'protocols'>> &
-  Pick<ClientOptions, 'worker' | 'WebSocket'> & { readonly protocols: readonly string[] };
+export type ResolvedOptions = Required<
+  Omit<ClientOptions, 'worker' | 'WebSocket' | 'protocols' | 'auth' | 'reconnect' | 'heartbeat'>
+> &
+  Pick<ClientOptions, 'worker' | 'WebSocket' | 'auth'> & {
+    readonly protocols: readonly string[];
+    readonly reconnect: ReconnectSettings;
+    readonly retryDelay: RetryDelay | undefined;
+    readonly heartbeat: HeartbeatSettings;
+  };
 
 const TRANSPORTS: readonly TransportOption[] = ['auto', 'shared-worker', 'in-page'];
 
@@ -77,7 +133,25 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
     probeTimeoutMs = 3000,
     callTimeoutMs = 5000,
     WebSocket,
+    auth,
   } = options;
+  const {
+    initialDelay = 1000,
+    factor = 2,
+    maxDelay = 30_000,
+    maxAttempts = Infinity,
+    stableAfter = 5000,
+    connectTimeout = 10_000,
+    suspendAfter = 120_000,
+    suspendedRetryDelay = 30_000,
+    delay,
+  } = checkObject('reconnect', options.reconnect);
+  const {
+    interval = 30_000,
+    timeout = 5000,
+    ping = { type: 'ping' },
+    pong = { type: 'pong' },
+  } = checkObject('heartbeat', options.heartbeat);
   if (typeof url === 'string') normalizeUrl(url);
   else if (typeof url !== 'function') {
     throw new TypeError(
@@ -101,6 +175,46 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
   if (WebSocket !== undefined && typeof WebSocket !== 'function') {
     throw new TypeError('tabmux: `WebSocket` must be a WebSocket constructor');
   }
+  if (auth !== undefined && typeof auth !== 'function') {
+    throw new TypeError('tabmux: `auth` must be a function returning a token or a promise of one');
+  }
+  checkMs('reconnect.initialDelay', initialDelay, 0);
+  checkMs('reconnect.factor', factor, 1);
+  checkMs('reconnect.maxDelay', maxDelay, 0);
+  checkMs('reconnect.stableAfter', stableAfter, 0);
+  checkMs('reconnect.connectTimeout', connectTimeout, 1);
+  checkMs('reconnect.suspendAfter', suspendAfter, 0);
+  checkMs('reconnect.suspendedRetryDelay', suspendedRetryDelay, 0);
+  if (
+    typeof maxAttempts !== 'number' ||
+    !(Number.isInteger(maxAttempts) || maxAttempts === Infinity) ||
+    maxAttempts < 0
+  ) {
+    throw new TypeError(
+      `tabmux: \`reconnect.maxAttempts\` must be a whole number ≥ 0 or Infinity; got ${String(maxAttempts)}`,
+    );
+  }
+  if (delay !== undefined) {
+    if (typeof delay !== 'function')
+      throw new TypeError('tabmux: `reconnect.delay` must be a function (attempt) => ms');
+    if (transport !== 'in-page') {
+      throw new TypeError(
+        "tabmux: `reconnect.delay` is a function, which cannot be sent to a SharedWorker; use transport: 'in-page', or pass `retryDelay` to hostSharedWorker() in your worker entry",
+      );
+    }
+  }
+  checkMs('heartbeat.interval', interval, 0);
+  checkMs('heartbeat.timeout', timeout, 1);
+  if (interval > 0 && timeout >= interval) {
+    throw new TypeError(
+      `tabmux: \`heartbeat.timeout\` (${timeout}) must be less than \`heartbeat.interval\` (${interval})`,
+    );
+  }
+  if (typeof pong !== 'object' || pong === null || Object.keys(pong).length === 0) {
+    throw new TypeError(
+      'tabmux: `heartbeat.pong` must be an object of the fields a pong has, e.g. { type: "pong" }',
+    );
+  }
   checkMs('lingerMs', lingerMs, 0);
   checkMs('maxMessageBytes', maxMessageBytes, 1);
   checkMs('probeTimeoutMs', probeTimeoutMs, 1);
@@ -114,9 +228,29 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
     maxMessageBytes,
     probeTimeoutMs,
     callTimeoutMs,
+    reconnect: {
+      initialDelay,
+      factor,
+      maxDelay,
+      maxAttempts,
+      stableAfter,
+      connectTimeout,
+      suspendAfter,
+      suspendedRetryDelay,
+    },
+    retryDelay: delay,
+    heartbeat: { interval, timeout, ping, pong },
     ...(worker && { worker }),
     ...(WebSocket && { WebSocket }),
+    ...(auth && { auth }),
   };
+}
+
+function checkObject<T extends object>(option: string, value: T | undefined): Partial<T> {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null)
+    throw new TypeError(`tabmux: \`${option}\` must be an object`);
+  return value;
 }
 
 function checkMs(option: string, value: unknown, min: number): void {

@@ -1,4 +1,4 @@
-import { releaseProxy, transfer, wrap, type Remote } from 'comlink';
+import { proxy, releaseProxy, transfer, wrap, type Remote } from 'comlink';
 import { globalLocks, holdLock } from '../worker/locks.js';
 import type { AttachReply, HubEvent, HubRemote, SendResult } from '../worker/protocol.js';
 import { defaultWorker } from './default-worker.js';
@@ -20,7 +20,7 @@ export function sharedWorkerTransport(options: SharedWorkerTransportOptions): Tr
   return {
     name: 'shared-worker',
     canBeUsed: () => typeof SharedWorker === 'function',
-    async attach(config, handlers) {
+    async attach(request, handlers, auth) {
       const locks = globalLocks();
       // Held for as long as this tab is attached: the hub is granted it, and detaches the tab, when the tab dies.
       const tabLock = locks ? `tabmux:${options.name}:tab:${crypto.randomUUID()}` : null;
@@ -58,7 +58,11 @@ export function sharedWorkerTransport(options: SharedWorkerTransportOptions): Tr
       try {
         reply = await withTimeout(
           Promise.race([
-            remote.attach({ config, tabLock }, transfer(channel.port2, [channel.port2])),
+            remote.attach(
+              { ...request, tabLock },
+              transfer(channel.port2, [channel.port2]),
+              auth && proxy(auth),
+            ),
             loadFailed,
           ]),
           options.probeTimeoutMs,
@@ -105,6 +109,9 @@ export function sharedWorkerTransport(options: SharedWorkerTransportOptions): Tr
           }
         },
         stats: () => call(remote.stats(), 'stats()'),
+        reconnect: () => void call(remote.reconnect(), 'reconnect()').catch(() => {}),
+        network: (online) => void call(remote.network(online), 'a network report').catch(() => {}),
+        wake: () => void call(remote.wake(), 'wake()').catch(() => {}),
         detach() {
           if (!attached) return;
           // A goodbye the hub may never read if the page is going away; the released tab lock says it too.

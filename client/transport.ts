@@ -1,4 +1,11 @@
-import type { AttachReply, HubConfig, HubEvent, SendResult, Stats } from '../worker/protocol.js';
+import type {
+  AttachReply,
+  AttachRequest,
+  HubEvent,
+  SendResult,
+  Stats,
+  TokenProvider,
+} from '../worker/protocol.js';
 
 export type TransportName = 'shared-worker' | 'in-page';
 
@@ -7,6 +14,9 @@ export interface HubLink {
   readonly reply: AttachReply;
   send(data: unknown): Promise<SendResult>;
   stats(): Promise<Stats>;
+  reconnect(): void;
+  network(online: boolean): void;
+  wake(): void;
   /** Leaves the hub; the hub lives on for other tabs. */
   detach(): void;
 }
@@ -21,7 +31,11 @@ export interface LinkHandlers {
 export interface Transport {
   readonly name: TransportName;
   canBeUsed(): boolean;
-  attach(config: HubConfig, handlers: LinkHandlers): Promise<HubLink>;
+  attach(
+    request: Omit<AttachRequest, 'tabLock'>,
+    handlers: LinkHandlers,
+    auth: TokenProvider | undefined,
+  ): Promise<HubLink>;
 }
 
 /** A call that was under way when the tab's link to the hub ended. */

@@ -1,6 +1,13 @@
 import WebSocket from 'ws';
 import type { WebSocketConstructor } from '../worker/environment.js';
-import type { HubEvent } from '../worker/protocol.js';
+import type { HubConfig, HubEvent } from '../worker/protocol.js';
+import { resolveOptions } from '../client/options.js';
+
+/** A hub config with the client's defaults, changed by `changes`. */
+export function testConfig(changes: Partial<HubConfig> & { url: string }): HubConfig {
+  const { reconnect, heartbeat, protocols, lingerMs, maxMessageBytes } = resolveOptions({ url: 'ws://x' });
+  return { protocols, lingerMs, maxMessageBytes, reconnect, heartbeat, ...changes };
+}
 
 /** The `ws` package's client as the hub's WebSocket. */
 export const NodeWebSocket = WebSocket as unknown as WebSocketConstructor;

@@ -3,6 +3,7 @@ import { startReferenceServer, type ReferenceServer } from '../demo/server/refer
 import { NodeWebSocket, recordingSink, until } from '../test/helpers.js';
 import { createHub, type Hub } from './hub.js';
 import type { HubConfig } from './protocol.js';
+import { testConfig } from '../test/helpers.js';
 
 let server: ReferenceServer;
 let hub: Hub | undefined;
@@ -16,10 +17,9 @@ afterEach(async () => {
 });
 
 function makeHub(changes: Partial<HubConfig> = {}): Hub {
-  hub = createHub(
-    { url: server.url, protocols: [], lingerMs: 100, maxMessageBytes: 1024, ...changes },
-    { environment: { WebSocket: NodeWebSocket } },
-  );
+  hub = createHub(testConfig({ url: server.url, lingerMs: 100, maxMessageBytes: 1024, ...changes }), {
+    environment: { WebSocket: NodeWebSocket },
+  });
   return hub;
 }
 
@@ -136,13 +136,13 @@ describe('hub', () => {
     expect(() => hub.detach('nobody')).not.toThrow();
   });
 
-  test('a malformed URL fails the hub with the reason instead of throwing', () => {
-    hub = createHub(
-      { url: 'not a url', protocols: [], lingerMs: 0, maxMessageBytes: 1 },
-      { environment: { WebSocket: NodeWebSocket } },
-    );
-    const { status } = hub.attach(recordingSink().sink);
-    expect(status.state).toBe('failed');
-    expect(status.reason).toContain('cannot open not a url');
+  test('a malformed URL fails the hub with the reason instead of throwing', async () => {
+    hub = createHub(testConfig({ url: 'not a url' }), { environment: { WebSocket: NodeWebSocket } });
+    const tab = recordingSink();
+    hub.attach(tab.sink);
+    await until(() => tab.states().includes('failed'));
+    expect(hub.stats().state).toBe('failed');
+    const failed = tab.events.find((event) => event.type === 'status' && event.status.state === 'failed');
+    expect(failed).toMatchObject({ status: { reason: expect.stringContaining('cannot open not a url') } });
   });
 });

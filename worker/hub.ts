@@ -1,22 +1,9 @@
-import { fullJitter } from './backoff.js';
-import { classifyClose, CloseCode } from './close-codes.js';
+import type { RetryDelay } from './backoff.js';
+import { CloseCode } from './close-codes.js';
 import { frameBytes, jsonCodec, type Codec } from './codec.js';
-import {
-  resolveEnvironment,
-  type HubEnvironment,
-  type TimerHandle,
-  type WebSocketLike,
-} from './environment.js';
-import type {
-  CloseInfo,
-  ConnectionState,
-  ErrorInfo,
-  HubConfig,
-  HubEvent,
-  SendResult,
-  Stats,
-  Status,
-} from './protocol.js';
+import { createConnection } from './connection.js';
+import { resolveEnvironment, type HubEnvironment, type TimerHandle } from './environment.js';
+import type { HubConfig, HubEvent, SendResult, Stats, Status, TokenProvider } from './protocol.js';
 
 /** Receives a tab's events, a batch at a time. */
 export type TabSink = (events: HubEvent[]) => void;
@@ -26,17 +13,27 @@ export interface HubOptions {
   readonly codec?: Codec;
   /** Replaces parts of the environment (WebSocket, clock, timers, random, ids). */
   readonly environment?: Partial<HubEnvironment>;
+  /** Replaces the backoff: milliseconds before retry number `attempt` (from 0). @default full jitter from `config.reconnect` */
+  readonly retryDelay?: RetryDelay;
 }
 
 export interface Hub {
   readonly id: string;
   readonly config: HubConfig;
-  /** Adds a tab; the socket opens with the first one. Returns the tab's id and the status now. */
-  attach(sink: TabSink): { tabId: string; status: Status };
+  /**
+   * Adds a tab; the socket opens with the first one. `auth`, if given, may be asked for a token before any attempt.
+   * Returns the tab's id and the status now.
+   */
+  attach(sink: TabSink, auth?: TokenProvider): { tabId: string; status: Status };
   /** Removes a tab; harmless for an unknown id. The socket closes `lingerMs` after the last one leaves. */
   detach(tabId: string): void;
   send(tabId: string, data: unknown): SendResult;
   stats(): Stats;
+  /** Retries now with a fresh backoff, whatever the state (a no-op while open). */
+  reconnect(): void;
+  setOnline(online: boolean): void;
+  /** Runs overdue deadlines now (timers of hidden pages fire late). */
+  wake(): void;
   /** Closes the socket now and forgets every tab. */
   dispose(): void;
 }
@@ -44,43 +41,62 @@ export interface Hub {
 /** A flush is forced at this many queued events, so a burst never builds an unbounded batch. */
 const MAX_BATCH = 512;
 
-const SOCKET_STATES = ['connecting', 'open', 'closing', 'closed'] as const;
-
 interface Tab {
   readonly id: string;
   readonly sink: TabSink;
+  readonly auth: TokenProvider | undefined;
   queue: HubEvent[];
 }
 
-/** The hub: one socket, the tabs attached to it, and the fan-out between them. Pure: no DOM. */
+/** The hub: the tabs attached to one connection, and the fan-out between them. Pure: no DOM. */
 export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
   const env = resolveEnvironment(options.environment);
   const codec = options.codec ?? jsonCodec;
-  const retryDelay = fullJitter({ initialDelay: 1000, factor: 2, maxDelay: 30_000 }, env.random);
   const id = env.generateId();
   const tabs = new Map<string, Tab>();
-
-  let socket: WebSocketLike | null = null;
+  const counters = { messagesOut: 0, badRequests: 0, tabsAttachedTotal: 0 };
   let lingerTimer: TimerHandle | null = null;
-  let retryTimer: TimerHandle | null = null;
   let flushScheduled = false;
   let disposed = false;
-  let status: Status = {
-    state: 'closed',
-    attempt: 0,
-    nextAttemptAt: null,
-    lastClose: null,
-    reason: null,
-    rttMs: null,
-  };
-  const counters = {
-    messagesIn: 0,
-    messagesOut: 0,
-    decodeErrors: 0,
-    badRequests: 0,
-    connections: 0,
-    tabsAttachedTotal: 0,
-  };
+
+  const connection = createConnection(
+    config,
+    {
+      status: (status) => broadcast({ type: 'status', status }),
+      message: (data) => broadcast({ type: 'message', data }),
+      error: (code, message) => broadcast({ type: 'error', error: { name: 'TabmuxError', code, message } }),
+      token: askForToken,
+      hasAuth: () => [...tabs.values()].some((tab) => tab.auth),
+    },
+    env,
+    codec,
+    options.retryDelay,
+  );
+
+  /** The newest tab with `auth` is asked first; a tab that fails or died is passed over for the next. */
+  async function askForToken(): Promise<string | null> {
+    const providers = [...tabs.values()].flatMap((tab) => (tab.auth ? [tab.auth] : [])).reverse();
+    let lastError: unknown;
+    for (const provider of providers) {
+      try {
+        const token = await withDeadline(Promise.resolve(provider()), config.reconnect.connectTimeout);
+        if (typeof token !== 'string')
+          throw new TypeError(`auth must return a string; it returned ${typeof token}`);
+        return token;
+      } catch (error) {
+        lastError = error;
+      }
+    }
+    if (providers.length > 0) throw lastError;
+    return null;
+  }
+
+  function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const timer = env.setTimeout(() => reject(new Error(`no token within ${ms} ms`)), ms);
+      promise.then(resolve, reject).finally(() => env.clearTimeout(timer));
+    });
+  }
 
   function flush(): void {
     flushScheduled = false;
@@ -98,149 +114,44 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
     }
   }
 
-  function enqueue(tab: Tab, event: HubEvent): void {
-    tab.queue.push(event);
-    if (tab.queue.length >= MAX_BATCH) flushTab(tab);
-    else if (!flushScheduled) {
+  function broadcast(event: HubEvent): void {
+    for (const tab of tabs.values()) {
+      tab.queue.push(event);
+      if (tab.queue.length >= MAX_BATCH) flushTab(tab);
+    }
+    if (!flushScheduled && tabs.size > 0) {
       flushScheduled = true;
       // A task, not a microtask: frames that arrive back to back then share one post per tab.
       env.setTimeout(flush, 0);
     }
   }
 
-  function broadcast(event: HubEvent): void {
-    for (const tab of tabs.values()) enqueue(tab, event);
-  }
-
-  function setStatus(state: ConnectionState, changes: Partial<Omit<Status, 'state'>> = {}): void {
-    status = { ...status, nextAttemptAt: null, reason: null, ...changes, state };
-    broadcast({ type: 'status', status });
-  }
-
-  function reportError(code: ErrorInfo['code'], message: string): void {
-    broadcast({ type: 'error', error: { name: 'TabmuxError', code, message } });
-  }
-
-  function clearTimer(timer: TimerHandle | null): null {
-    if (timer !== null) env.clearTimeout(timer);
-    return null;
-  }
-
-  function connect(): void {
-    retryTimer = clearTimer(retryTimer);
-    setStatus(status.attempt === 0 ? 'connecting' : 'reconnecting', { attempt: status.attempt });
-    let ws: WebSocketLike;
-    try {
-      ws = new env.WebSocket(config.url, [...config.protocols]);
-    } catch (error) {
-      setStatus('failed', { reason: `cannot open ${config.url}: ${messageOf(error)}` });
-      return;
-    }
-    ws.binaryType = 'arraybuffer';
-    socket = ws;
-    // Every handler checks that its socket is still the current one: a dropped socket's late events are ignored.
-    ws.onopen = () => {
-      if (socket !== ws) return;
-      counters.connections++;
-      setStatus('open', { attempt: 0 });
-    };
-    ws.onmessage = (event: { data: string | ArrayBuffer }) => {
-      if (socket !== ws) return;
-      let data: unknown;
-      try {
-        data = codec.decode(event.data);
-      } catch (error) {
-        counters.decodeErrors++;
-        reportError('decode-failed', `a server frame could not be decoded: ${messageOf(error)}`);
-        return;
-      }
-      counters.messagesIn++;
-      broadcast({ type: 'message', data });
-    };
-    ws.onerror = () => {
-      // Browsers give no detail here; the close event that follows carries the code.
-    };
-    ws.onclose = (event: CloseInfo) => {
-      if (socket !== ws) return;
-      socket = null;
-      onClosed({ code: event.code, reason: event.reason, wasClean: event.wasClean });
-    };
-  }
-
-  function onClosed(close: CloseInfo): void {
-    if (tabs.size === 0) {
-      setStatus('closed', { lastClose: close });
-      return;
-    }
-    switch (classifyClose(close.code)) {
-      case 'retry':
-        scheduleRetry(close);
-        return;
-      case 'auth':
-        setStatus('unauthorized', {
-          lastClose: close,
-          reason: `the server refused the connection (${close.code})`,
-        });
-        return;
-      case 'fatal':
-        setStatus('failed', {
-          lastClose: close,
-          reason: `the server closed the connection with ${close.code}, which is not retried`,
-        });
-        return;
-    }
-  }
-
-  function scheduleRetry(close: CloseInfo): void {
-    const delay = retryDelay(status.attempt);
-    setStatus('reconnecting', {
-      lastClose: close,
-      attempt: status.attempt + 1,
-      nextAttemptAt: env.now() + delay,
-      reason: `closed with ${close.code}${close.reason ? ` (${close.reason})` : ''}`,
-    });
-    retryTimer = env.setTimeout(connect, delay);
-  }
-
-  function closeSocket(code: number, reason: string): void {
-    retryTimer = clearTimer(retryTimer);
-    const ws = socket;
-    socket = null;
-    if (ws) {
-      ws.close(code, reason);
-      setStatus('closed', { lastClose: { code, reason, wasClean: true } });
-    } else if (status.state !== 'closed') setStatus('closed');
+  function refused(
+    reason: Extract<SendResult, { outcome: 'refused' }>['reason'],
+    message: string,
+  ): SendResult {
+    return { outcome: 'refused', reason, message };
   }
 
   return {
     id,
     config,
-    attach(sink) {
+    attach(sink, auth) {
       if (disposed) throw new Error('tabmux: this hub was disposed');
-      lingerTimer = clearTimer(lingerTimer);
-      const tab: Tab = { id: env.generateId(), sink, queue: [] };
+      if (lingerTimer !== null) env.clearTimeout(lingerTimer);
+      lingerTimer = null;
+      const tab: Tab = { id: env.generateId(), sink, auth, queue: [] };
       tabs.set(tab.id, tab);
       counters.tabsAttachedTotal++;
-      if (
-        socket === null &&
-        retryTimer === null &&
-        status.state !== 'unauthorized' &&
-        status.state !== 'failed'
-      ) {
-        status = { ...status, attempt: 0 };
-        connect();
-      }
-      return { tabId: tab.id, status };
+      connection.start();
+      return { tabId: tab.id, status: connection.status };
     },
     detach(tabId) {
-      const tab = tabs.get(tabId);
-      if (!tab) return;
-      tabs.delete(tabId);
-      if (tabs.size > 0 || disposed) return;
-      lingerTimer = clearTimer(lingerTimer);
+      if (!tabs.delete(tabId) || tabs.size > 0 || disposed) return;
+      if (lingerTimer !== null) env.clearTimeout(lingerTimer);
       lingerTimer = env.setTimeout(() => {
         lingerTimer = null;
-        if (tabs.size === 0) closeSocket(CloseCode.Normal, 'no tabs left');
+        if (tabs.size === 0) connection.stop(CloseCode.Normal, 'no tabs left');
       }, config.lingerMs);
     },
     send(tabId, data) {
@@ -261,34 +172,33 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
           `the message takes ${bytes} bytes; maxMessageBytes is ${config.maxMessageBytes}`,
         );
       }
-      if (socket === null || socket.readyState !== 1) {
-        return refused('not-open', `the socket is not open (status: ${status.state})`);
+      if (!connection.send(frame)) {
+        return refused('not-open', `the socket is not open (status: ${connection.status.state})`);
       }
-      socket.send(frame);
       counters.messagesOut++;
       return { outcome: 'sent' };
     },
     stats() {
       return {
+        ...connection.counters,
         ...counters,
         tabs: tabs.size,
-        socket: socket === null ? 'none' : (SOCKET_STATES[socket.readyState] ?? 'closed'),
-        state: status.state,
+        socket: connection.socketState,
+        state: connection.status.state,
         hubId: id,
       };
     },
+    reconnect: () => connection.reconnect(),
+    setOnline: (online) => connection.setOnline(online),
+    wake: () => connection.wake(),
     dispose() {
       disposed = true;
-      lingerTimer = clearTimer(lingerTimer);
-      closeSocket(CloseCode.GoingAway, 'hub disposed');
+      if (lingerTimer !== null) env.clearTimeout(lingerTimer);
+      connection.stop(CloseCode.GoingAway, 'hub disposed');
       flush();
       tabs.clear();
     },
   };
-}
-
-function refused(reason: Extract<SendResult, { outcome: 'refused' }>['reason'], message: string): SendResult {
-  return { outcome: 'refused', reason, message };
 }
 
 function messageOf(error: unknown): string {

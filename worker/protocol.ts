@@ -43,6 +43,19 @@ export interface Status {
   readonly rttMs: number | null;
 }
 
+/**
+ * The default wire format's own messages. With an `auth` option the hub sends `AuthMessage` first on every new
+ * socket and reports `open` only once the server answers `AuthAccepted`; a server refuses by closing with 4401
+ * (or 4403, or 1008). Ping and pong are `{"type":"ping"}` and `{"type":"pong"}` unless `heartbeat` says otherwise.
+ */
+export interface AuthMessage {
+  readonly type: 'auth';
+  readonly token: string;
+}
+export interface AuthAccepted {
+  readonly type: 'auth-ok';
+}
+
 /** An error as it crosses a port: plain data, rebuilt into an `Error` on the other side. */
 export interface ErrorInfo {
   readonly name: string;
@@ -98,6 +111,12 @@ export interface Stats {
   readonly connections: number;
   /** Tabs that ever attached to this hub. */
   readonly tabsAttachedTotal: number;
+  /** Connection attempts after the first, over the hub's life. */
+  readonly reconnectAttempts: number;
+  readonly pingsSent: number;
+  readonly pongsReceived: number;
+  /** Sockets closed because no answer came within `heartbeat.timeout`. */
+  readonly heartbeatTimeouts: number;
   /** Identifies the hub instance; it changes when a hub is replaced. */
   readonly hubId: string;
 }
@@ -108,6 +127,29 @@ export type HubEvent =
   | { readonly type: 'status'; readonly status: Status }
   | { readonly type: 'error'; readonly error: ErrorInfo };
 
+/** When and how often the hub tries again; see the client's `reconnect` option for each field. */
+export interface ReconnectSettings {
+  readonly initialDelay: number;
+  readonly factor: number;
+  readonly maxDelay: number;
+  readonly maxAttempts: number;
+  readonly stableAfter: number;
+  readonly connectTimeout: number;
+  readonly suspendAfter: number;
+  readonly suspendedRetryDelay: number;
+}
+
+/** Keeping an idle socket alive and noticing a dead one; see the client's `heartbeat` option. */
+export interface HeartbeatSettings {
+  /** Milliseconds of silence before a ping; 0 turns the heartbeat off. */
+  readonly interval: number;
+  readonly timeout: number;
+  /** Sent, encoded by the codec, as the ping. */
+  readonly ping: unknown;
+  /** An inbound message whose fields equal all of these is a pong (it is not passed to the tabs). */
+  readonly pong: Readonly<Record<string, unknown>>;
+}
+
 /** The serializable part of a client's options, sent by a tab when it attaches. */
 export interface HubConfig {
   readonly url: string;
@@ -116,13 +158,20 @@ export interface HubConfig {
   readonly lingerMs: number;
   /** Largest encoded message a tab may send, in bytes. */
   readonly maxMessageBytes: number;
+  readonly reconnect: ReconnectSettings;
+  readonly heartbeat: HeartbeatSettings;
 }
 
 export interface AttachRequest {
   readonly config: HubConfig;
   /** A Web Lock the tab holds for its whole life; the hub detaches the tab when the lock is released. */
   readonly tabLock: string | null;
+  /** What the tab's `navigator.onLine` says now. */
+  readonly online: boolean;
 }
+
+/** Returns a token for the server; the hub calls it before each connection attempt. */
+export type TokenProvider = () => string | Promise<string>;
 
 export interface AttachReply {
   readonly tabId: string;
@@ -137,8 +186,15 @@ export interface AttachReply {
  * Messages from hub to tab do not go through it: they arrive in batches on the port passed to `attach`.
  */
 export interface HubRemote {
-  attach(request: AttachRequest, events: MessagePort): Promise<AttachReply>;
+  /** `auth` arrives as a Comlink proxy of the tab's `auth` option; top-level so that Comlink transfers it. */
+  attach(request: AttachRequest, events: MessagePort, auth?: TokenProvider): Promise<AttachReply>;
   send(tabId: string, data: unknown): SendResult;
   stats(): Stats;
   detach(tabId: string): void;
+  /** Retry now, resetting the backoff (after `unauthorized`, `failed` or `suspended` too). */
+  reconnect(): void;
+  /** A tab reports the browser's online state (workers do not always get the events). */
+  network(online: boolean): void;
+  /** A tab became visible: check overdue deadlines now, since hidden tabs' timers run late. */
+  wake(): void;
 }

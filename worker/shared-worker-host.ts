@@ -1,9 +1,10 @@
 import { expose } from 'comlink';
+import type { RetryDelay } from './backoff.js';
 import type { Codec } from './codec.js';
 import type { HubEnvironment } from './environment.js';
 import { createHub, type Hub } from './hub.js';
 import { globalLocks, holdLock, type LockManagerLike } from './locks.js';
-import type { AttachRequest, HubRemote } from './protocol.js';
+import type { AttachRequest, HubRemote, TokenProvider } from './protocol.js';
 
 /** The part of a SharedWorker's global scope the host uses. */
 export interface SharedWorkerScopeLike {
@@ -18,6 +19,8 @@ export interface HostOptions {
   readonly environment?: Partial<HubEnvironment>;
   /** The scope whose `onconnect` receives tabs. @default globalThis */
   readonly scope?: SharedWorkerScopeLike;
+  /** Replaces the backoff: ms before retry number `attempt` (from 0). @default full jitter from the tabs' `reconnect` */
+  readonly retryDelay?: RetryDelay;
   /** Web Locks used to notice dead tabs and to tell tabs the hub died; `null` turns both off. @default navigator.locks */
   readonly locks?: LockManagerLike | null;
 }
@@ -32,6 +35,7 @@ export function hostSharedWorker(options: HostOptions = {}): void {
   const hubOptions = {
     ...(options.codec && { codec: options.codec }),
     ...(options.environment && { environment: options.environment }),
+    ...(options.retryDelay && { retryDelay: options.retryDelay }),
   };
   // Tabs queue for this lock; it is granted to them only when this worker dies, however it dies.
   const hubLock = locks ? `tabmux:${scope.name}:hub:${Math.random().toString(36).slice(2)}` : null;
@@ -39,7 +43,7 @@ export function hostSharedWorker(options: HostOptions = {}): void {
   let hub: Hub | null = null;
 
   const remote: HubRemote = {
-    async attach(request: AttachRequest, events: MessagePort) {
+    async attach(request: AttachRequest, events: MessagePort, auth?: TokenProvider) {
       checkAttachRequest(request, events);
       await hubLockHeld;
       hub ??= createHub(request.config, hubOptions);
@@ -49,7 +53,8 @@ export function hostSharedWorker(options: HostOptions = {}): void {
         );
       }
       const attached = hub;
-      const { tabId, status } = attached.attach((batch) => events.postMessage(batch));
+      attached.setOnline(request.online !== false);
+      const { tabId, status } = attached.attach((batch) => events.postMessage(batch), auth);
       if (locks && request.tabLock) {
         // Granted when the tab releases its lock or dies without a word.
         void locks.request(request.tabLock, () => {
@@ -71,6 +76,15 @@ export function hostSharedWorker(options: HostOptions = {}): void {
     detach(tabId) {
       hub?.detach(String(tabId));
     },
+    reconnect() {
+      hub?.reconnect();
+    },
+    network(online) {
+      hub?.setOnline(online === true);
+    },
+    wake() {
+      hub?.wake();
+    },
   };
 
   scope.onconnect = (event) => {
@@ -86,6 +100,8 @@ function checkAttachRequest(request: AttachRequest, events: unknown): void {
     !Array.isArray(config.protocols) ||
     typeof config.lingerMs !== 'number' ||
     typeof config.maxMessageBytes !== 'number' ||
+    typeof config.reconnect !== 'object' ||
+    typeof config.heartbeat !== 'object' ||
     !(events instanceof MessagePort)
   ) {
     throw new TypeError('tabmux: attach expects ({ config: HubConfig, tabLock }, MessagePort)');

@@ -1,0 +1,99 @@
+import type { HubEnvironment, WebSocketLike } from '../worker/environment.js';
+
+/** A clock and timers that move only when the test says so. */
+export function fakeClock(start = 1_000_000) {
+  let now = start;
+  let nextId = 1;
+  const timers = new Map<number, { at: number; callback: () => void }>();
+  const settle = () => new Promise((resolve) => setImmediate(resolve));
+  return {
+    now: () => now,
+    setTimeout: (callback: () => void, ms: number) => {
+      const id = nextId++;
+      timers.set(id, { at: now + Math.max(0, ms), callback });
+      return id;
+    },
+    clearTimeout: (id: unknown) => void timers.delete(id as number),
+    /** Moves time forward by `ms`, firing due timers in order and letting promises settle after each. */
+    async advance(ms: number) {
+      const end = now + ms;
+      await settle();
+      for (;;) {
+        const due = [...timers.entries()].filter(([, t]) => t.at <= end).sort((a, b) => a[1].at - b[1].at)[0];
+        if (!due) break;
+        timers.delete(due[0]);
+        now = due[1].at;
+        due[1].callback();
+        await settle();
+      }
+      now = end;
+    },
+    /** Moves the clock without firing timers, as a throttled or sleeping context sees it. */
+    jump(ms: number) {
+      now += ms;
+    },
+    pending: () => timers.size,
+  };
+}
+
+/** A WebSocket the test opens, feeds and closes by hand. */
+export class FakeWebSocket implements WebSocketLike {
+  static instances: FakeWebSocket[] = [];
+  readyState = 0;
+  binaryType = 'blob';
+  onopen: ((event: unknown) => void) | null = null;
+  onmessage: ((event: { data: unknown }) => void) | null = null;
+  onclose: ((event: { code: number; reason: string; wasClean: boolean }) => void) | null = null;
+  onerror: ((event: unknown) => void) | null = null;
+  readonly sent: unknown[] = [];
+  closedWith: { code?: number | undefined; reason?: string | undefined } | null = null;
+
+  constructor(
+    readonly url: string,
+    readonly protocols?: string | string[],
+  ) {
+    FakeWebSocket.instances.push(this);
+  }
+  static get last(): FakeWebSocket {
+    const last = FakeWebSocket.instances.at(-1);
+    if (!last) throw new Error('no socket was created');
+    return last;
+  }
+  send(data: string | ArrayBuffer | ArrayBufferView) {
+    if (this.readyState !== 1) throw new Error('not open');
+    this.sent.push(typeof data === 'string' ? JSON.parse(data) : data);
+  }
+  close(code?: number, reason?: string) {
+    this.closedWith = { code, reason };
+    this.readyState = 3;
+  }
+  /** The server accepts. */
+  open() {
+    this.readyState = 1;
+    this.onopen?.({});
+  }
+  receive(data: unknown) {
+    this.onmessage?.({ data: JSON.stringify(data) });
+  }
+  /** The server (or the network) closes the socket. */
+  drop(code = 1006, reason = '') {
+    this.readyState = 3;
+    this.onclose?.({ code, reason, wasClean: code !== 1006 });
+  }
+}
+
+export function fakeEnvironment(
+  clock: ReturnType<typeof fakeClock>,
+  random: () => number = () => 0.5,
+): HubEnvironment {
+  FakeWebSocket.instances = [];
+  let id = 0;
+  return {
+    WebSocket: FakeWebSocket,
+    now: clock.now,
+    setTimeout: clock.setTimeout,
+    clearTimeout: clock.clearTimeout,
+    random,
+    generateId: () => `id-${++id}`,
+  };
+}

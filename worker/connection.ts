@@ -1,0 +1,396 @@
+import { fullJitter, type RetryDelay } from './backoff.js';
+import { classifyClose, CloseCode } from './close-codes.js';
+import type { Codec } from './codec.js';
+import type { HubEnvironment, TimerHandle, WebSocketLike } from './environment.js';
+import type {
+  AuthMessage,
+  CloseInfo,
+  ConnectionState,
+  ErrorCode,
+  HeartbeatSettings,
+  ReconnectSettings,
+  Stats,
+  Status,
+} from './protocol.js';
+
+export interface ConnectionSettings {
+  readonly url: string;
+  readonly protocols: readonly string[];
+  readonly reconnect: ReconnectSettings;
+  readonly heartbeat: HeartbeatSettings;
+}
+
+export interface ConnectionHooks {
+  status(status: Status): void;
+  message(data: unknown): void;
+  error(code: ErrorCode, message: string): void;
+  /** Resolves to a token for the next attempt, or to `null` when no tab offers `auth`. */
+  token(): Promise<string | null>;
+  /** Whether any tab offers `auth` (decides how an auth close is handled). */
+  hasAuth(): boolean;
+}
+
+export interface Connection {
+  readonly status: Status;
+  readonly socketState: Stats['socket'];
+  readonly counters: Readonly<ConnectionCounters>;
+  /** The hub wants a socket: connect unless one is open, under way, or the hub gave up. */
+  start(): void;
+  /** The hub wants no socket: close it and stop retrying. */
+  stop(code: number, reason: string): void;
+  reconnect(): void;
+  setOnline(online: boolean): void;
+  wake(): void;
+  /** Sends an encoded frame if the socket is open and authenticated; says whether it did. */
+  send(frame: string | ArrayBuffer | ArrayBufferView): boolean;
+}
+
+export interface ConnectionCounters {
+  connections: number;
+  reconnectAttempts: number;
+  pingsSent: number;
+  pongsReceived: number;
+  heartbeatTimeouts: number;
+  decodeErrors: number;
+  messagesIn: number;
+}
+
+const SOCKET_STATES = ['connecting', 'open', 'closing', 'closed'] as const;
+
+/**
+ * One socket's life and the tries after it: backoff with full jitter, a connect timeout, the auth handshake,
+ * the heartbeat, online/offline, and the circuit breaker that suspends a hopeless outage.
+ * Deadlines are kept in wall-clock time, because timers in throttled contexts fire late.
+ */
+export function createConnection(
+  settings: ConnectionSettings,
+  hooks: ConnectionHooks,
+  env: HubEnvironment,
+  codec: Codec,
+  retryDelay: RetryDelay = fullJitter(settings.reconnect, env.random),
+): Connection {
+  const { reconnect: retry, heartbeat } = settings;
+  const counters: ConnectionCounters = {
+    connections: 0,
+    reconnectAttempts: 0,
+    pingsSent: 0,
+    pongsReceived: 0,
+    heartbeatTimeouts: 0,
+    decodeErrors: 0,
+    messagesIn: 0,
+  };
+  let status: Status = {
+    state: 'closed',
+    attempt: 0,
+    nextAttemptAt: null,
+    lastClose: null,
+    reason: null,
+    rttMs: null,
+  };
+  let socket: WebSocketLike | null = null;
+  /** Set once the socket is open and, with auth, accepted. */
+  let ready = false;
+  let wanted = false;
+  let online = true;
+  let attemptsMade = 0;
+  /** The exponent of the backoff; unlike `status.attempt` it resets only after a stable connection. */
+  let backoffStep = 0;
+  let outageSince: number | null = null;
+  let authRetried = false;
+  /** Bumped on every attempt so that an `await` that returns late knows it was overtaken. */
+  let generation = 0;
+  const timers = {
+    retry: null as TimerHandle,
+    connect: null as TimerHandle,
+    heartbeat: null as TimerHandle,
+    stable: null as TimerHandle,
+  };
+  let lastInboundAt = 0;
+  let pingSentAt: number | null = null;
+
+  function setStatus(state: ConnectionState, changes: Partial<Omit<Status, 'state'>> = {}): void {
+    status = { ...status, nextAttemptAt: null, reason: null, ...changes, state };
+    hooks.status(status);
+  }
+
+  function clear(name: keyof typeof timers): void {
+    if (timers[name] !== null) env.clearTimeout(timers[name]);
+    timers[name] = null;
+  }
+
+  function dropSocket(code: number, reason: string): void {
+    const ws = socket;
+    socket = null;
+    ready = false;
+    pingSentAt = null;
+    clear('connect');
+    clear('heartbeat');
+    clear('stable');
+    if (ws) {
+      // The handlers check `socket === ws`, so this socket's late events are ignored from here on.
+      try {
+        ws.close(code, reason);
+      } catch {
+        // Closing a socket that never opened can throw in some implementations; it is gone either way.
+      }
+    }
+  }
+
+  async function connect(): Promise<void> {
+    clear('retry');
+    if (!online) return setStatus('offline', { reason: 'the browser is offline' });
+    const attempt = ++generation;
+    if (attemptsMade++ > 0) counters.reconnectAttempts++;
+    const first = counters.connections === 0 && status.attempt === 0;
+    // Attempts on the slow cadence stay `suspended`, so a status display does not flicker with each one.
+    setStatus(status.state === 'suspended' ? 'suspended' : first ? 'connecting' : 'reconnecting', {
+      attempt: status.attempt,
+      reason: status.attempt > 0 ? status.reason : null,
+    });
+    let token: string | null = null;
+    try {
+      token = await hooks.token();
+    } catch (error) {
+      if (attempt !== generation || !wanted) return;
+      hooks.error('transport-failed', `tabmux: the auth function failed: ${messageOf(error)}`);
+      return failure(`the auth function failed: ${messageOf(error)}`, null);
+    }
+    if (attempt !== generation || !wanted) return;
+    let ws: WebSocketLike;
+    try {
+      ws = new env.WebSocket(settings.url, [...settings.protocols]);
+    } catch (error) {
+      return setStatus('failed', { reason: `cannot open ${settings.url}: ${messageOf(error)}` });
+    }
+    ws.binaryType = 'arraybuffer';
+    socket = ws;
+    timers.connect = env.setTimeout(() => {
+      if (socket !== ws) return;
+      dropSocket(CloseCode.Normal, 'connect timeout');
+      failure(`no connection within connectTimeout (${retry.connectTimeout} ms)`, null);
+    }, retry.connectTimeout);
+
+    ws.onopen = () => {
+      if (socket !== ws) return;
+      lastInboundAt = env.now();
+      if (token === null) return opened();
+      const hello: AuthMessage = { type: 'auth', token };
+      try {
+        ws.send(codec.encode(hello));
+      } catch (error) {
+        dropSocket(CloseCode.Normal, 'auth message not encodable');
+        failure(`the auth message could not be encoded: ${messageOf(error)}`, null);
+      }
+    };
+    ws.onmessage = (event: { data: string | ArrayBuffer }) => {
+      if (socket !== ws) return;
+      lastInboundAt = env.now();
+      let data: unknown;
+      try {
+        data = codec.decode(event.data);
+      } catch (error) {
+        counters.decodeErrors++;
+        hooks.error('decode-failed', `a server frame could not be decoded: ${messageOf(error)}`);
+        return;
+      }
+      const pingAt = pingSentAt;
+      // Any frame proves the socket alive; a pong is the hub's own business and goes no further.
+      pingSentAt = null;
+      if (matches(data, heartbeat.pong)) {
+        counters.pongsReceived++;
+        if (pingAt !== null) {
+          status = { ...status, rttMs: env.now() - pingAt };
+          hooks.status(status);
+        }
+        return;
+      }
+      if (!ready) {
+        if (matches(data, { type: 'auth-ok' })) opened();
+        return;
+      }
+      counters.messagesIn++;
+      hooks.message(data);
+    };
+    ws.onerror = () => {
+      // Browsers give no detail here; the close event that follows carries the code.
+    };
+    ws.onclose = (event: CloseInfo) => {
+      if (socket !== ws) return;
+      const wasReady = ready;
+      dropSocket(event.code, event.reason);
+      closed({ code: event.code, reason: event.reason, wasClean: event.wasClean }, wasReady);
+    };
+  }
+
+  function opened(): void {
+    clear('connect');
+    ready = true;
+    counters.connections++;
+    outageSince = null;
+    authRetried = false;
+    setStatus('open', { attempt: 0 });
+    // Backoff starts again from the bottom only once the connection has proved itself.
+    timers.stable = env.setTimeout(() => (backoffStep = 0), retry.stableAfter);
+    scheduleHeartbeat(heartbeat.interval);
+  }
+
+  function closed(close: CloseInfo, wasReady: boolean): void {
+    if (!wanted) return setStatus('closed', { lastClose: close });
+    const what = `closed with ${close.code}${close.reason ? ` (${close.reason})` : ''}`;
+    switch (classifyClose(close.code)) {
+      case 'auth':
+        if (hooks.hasAuth() && !authRetried) {
+          // Once, at once, with a fresh token: an expired token is the usual cause.
+          authRetried = true;
+          status = { ...status, lastClose: close };
+          return void connect();
+        }
+        return setStatus('unauthorized', {
+          lastClose: close,
+          reason: hooks.hasAuth()
+            ? `the server refused the credentials twice (${close.code})`
+            : `the server refused the connection (${close.code}) and no \`auth\` option is set`,
+        });
+      case 'fatal':
+        return setStatus('failed', { lastClose: close, reason: `${what}, which is not retried` });
+      case 'retry':
+        return failure(what, close, wasReady);
+    }
+  }
+
+  function failure(reason: string, close: CloseInfo | null, wasReady = false): void {
+    const now = env.now();
+    const attempt = wasReady ? 1 : status.attempt + 1;
+    outageSince ??= now;
+    const lastClose = close ?? status.lastClose;
+    if (attempt > retry.maxAttempts) {
+      return setStatus('failed', {
+        lastClose,
+        attempt: attempt - 1,
+        reason: `gave up after ${attempt - 1} attempts: ${reason}`,
+      });
+    }
+    if (!online) return setStatus('offline', { lastClose, reason: 'the browser is offline' });
+    const suspended = now - outageSince >= retry.suspendAfter;
+    // Jittered too, so that suspended clients do not come back in step.
+    const delay = suspended
+      ? retry.suspendedRetryDelay * (0.5 + env.random() / 2)
+      : retryDelay(backoffStep++);
+    setStatus(suspended ? 'suspended' : 'reconnecting', {
+      lastClose,
+      attempt,
+      nextAttemptAt: now + delay,
+      reason: suspended
+        ? `still failing after ${Math.round((now - outageSince) / 1000)} s: ${reason}`
+        : reason,
+    });
+    timers.retry = env.setTimeout(() => void connect(), delay);
+  }
+
+  function scheduleHeartbeat(ms: number): void {
+    clear('heartbeat');
+    if (heartbeat.interval > 0) timers.heartbeat = env.setTimeout(checkHeartbeat, Math.max(0, ms));
+  }
+
+  function checkHeartbeat(): void {
+    clear('heartbeat');
+    if (!ready || !socket) return;
+    const now = env.now();
+    if (pingSentAt !== null) {
+      const waited = now - pingSentAt;
+      if (waited < heartbeat.timeout) return scheduleHeartbeat(heartbeat.timeout - waited);
+      counters.heartbeatTimeouts++;
+      dropSocket(CloseCode.HeartbeatTimeout, 'heartbeat timeout');
+      return failure(`no answer to a ping within ${heartbeat.timeout} ms`, null, true);
+    }
+    const silence = now - lastInboundAt;
+    if (silence < heartbeat.interval) return scheduleHeartbeat(heartbeat.interval - silence);
+    try {
+      const frame = codec.encode(heartbeat.ping);
+      socket.send(frame);
+    } catch (error) {
+      hooks.error('socket-error', `the ping could not be sent: ${messageOf(error)}`);
+    }
+    counters.pingsSent++;
+    pingSentAt = now;
+    scheduleHeartbeat(heartbeat.timeout);
+  }
+
+  function resetOutage(): void {
+    clear('retry');
+    backoffStep = 0;
+    outageSince = null;
+    authRetried = false;
+    status = { ...status, attempt: 0 };
+  }
+
+  return {
+    get status() {
+      return status;
+    },
+    get socketState() {
+      return socket === null ? 'none' : (SOCKET_STATES[socket.readyState] ?? 'closed');
+    },
+    counters,
+    start() {
+      wanted = true;
+      if (socket || timers.retry !== null) return;
+      if (['unauthorized', 'failed', 'offline'].includes(status.state)) return;
+      status = { ...status, attempt: 0 };
+      void connect();
+    },
+    stop(code, reason) {
+      wanted = false;
+      generation++;
+      clear('retry');
+      const hadSocket = socket !== null;
+      dropSocket(code, reason);
+      if (status.state !== 'closed') {
+        setStatus('closed', hadSocket ? { lastClose: { code, reason, wasClean: true } } : {});
+      }
+    },
+    reconnect() {
+      if (ready) return;
+      wanted = true;
+      resetOutage();
+      dropSocket(CloseCode.Normal, 'reconnect requested');
+      void connect();
+    },
+    setOnline(value) {
+      if (value === online) return;
+      online = value;
+      if (!wanted) return;
+      if (!online) {
+        clear('retry');
+        dropSocket(CloseCode.GoingAway, 'browser offline');
+        setStatus('offline', { reason: 'the browser is offline' });
+      } else if (status.state === 'offline') {
+        // Back online: try at once rather than waiting out a backoff that was about a dead network.
+        resetOutage();
+        void connect();
+      }
+    },
+    wake() {
+      if (!wanted) return;
+      if (timers.retry !== null && status.nextAttemptAt !== null && env.now() >= status.nextAttemptAt)
+        void connect();
+      else if (ready) checkHeartbeat();
+    },
+    send(frame) {
+      if (!ready || !socket) return false;
+      socket.send(frame);
+      return true;
+    },
+  };
+}
+
+/** Whether `data` is an object whose fields equal every field of `pattern`. */
+function matches(data: unknown, pattern: Readonly<Record<string, unknown>>): boolean {
+  if (typeof data !== 'object' || data === null) return false;
+  const record = data as Record<string, unknown>;
+  return Object.keys(pattern).every((key) => record[key] === pattern[key]);
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
