@@ -11,6 +11,12 @@ export interface TabOptions {
   exit?: 'silent';
   /** A SharedWorker that never answers, or whose script cannot load. */
   worker?: 'silent' | 'broken';
+  /** Tokens the tab's `auth` returns in turn. */
+  auth?: string[];
+  /** More client options, as JSON. */
+  options?: Record<string, unknown>;
+  /** The state to wait for before returning the page. @default 'open' */
+  waitFor?: string;
 }
 
 interface Fixtures {
@@ -52,9 +58,12 @@ export const test = base.extend<Fixtures, { vite: ViteDevServer; origin: string 
       if (options.probeTimeoutMs !== undefined) query.set('probe', String(options.probeTimeoutMs));
       if (options.exit) query.set('exit', options.exit);
       if (options.worker) query.set('worker', options.worker);
+      if (options.auth) query.set('auth', options.auth.join(','));
+      if (options.options) query.set('options', JSON.stringify(options.options));
       await page.goto(`${origin}/e2e/tab.html?${query}`);
       await page.waitForFunction(
-        () => window.tab?.client.transport !== null && window.tab?.client.status.state === 'open',
+        (state) => window.tab?.client.transport !== null && window.tab?.client.status.state === state,
+        options.waitFor ?? 'open',
       );
       return page;
     });
@@ -76,6 +85,19 @@ export async function expectConnections(
 export async function crash(page: Page): Promise<void> {
   const session = await page.context().newCDPSession(page);
   void session.send('Page.crash').catch(() => {});
+}
+
+/** When the tab's status first turned `state` at or after `since` (wall-clock ms); `null` if it has not. */
+export function timeOf(page: Page, state: string, since = 0) {
+  return page.evaluate(
+    ([wanted, after]) => window.tab.timeline.find(([s, at]) => s === wanted && at >= after)?.[1] ?? null,
+    [state, since] as const,
+  );
+}
+
+/** The tab's status now. */
+export function tabStatus(page: Page) {
+  return page.evaluate(() => window.tab.client.status);
 }
 
 /** What the tab's client reports from its hub. */

@@ -15,6 +15,11 @@ const workers: Record<string, (name: string) => SharedWorker> = {
   broken: (name) => new SharedWorker('/no-such-worker.js', { type: 'module', name }),
 };
 const worker = workers[params.get('worker') ?? ''];
+
+// `?auth=a,b,c` hands out these tokens in turn (the last one again once they run out), counting the calls.
+const tokens = params.get('auth')?.split(',');
+let authCalls = 0;
+const auth = tokens && (async () => tokens[Math.min(authCalls++, tokens.length - 1)]!);
 const options: ClientOptions = {
   url: params.get('ws') ?? '',
   name: params.get('name') ?? 'e2e',
@@ -22,16 +27,29 @@ const options: ClientOptions = {
   lingerMs: Number(params.get('linger') ?? 1000),
   ...(params.has('probe') && { probeTimeoutMs: Number(params.get('probe')) }),
   ...(worker && { worker }),
+  ...(auth && { auth }),
+  // `?options=<json>` adds any other serializable option (reconnect, heartbeat, …).
+  ...(JSON.parse(params.get('options') ?? '{}') as Partial<ClientOptions>),
 };
 
 const tab = {
   client: createClient(options),
   messages: [] as unknown[],
   states: [] as string[],
+  /** Each state with the wall-clock time it began (the test runs on the same machine, so clocks agree). */
+  timeline: [] as [string, number][],
+  /** Each distinct `lastClose.code` the status reported, in order. */
+  closeCodes: [] as number[],
   errors: [] as { code: string; message: string }[],
+  authCalls: () => authCalls,
 };
 tab.client.on('message', (message) => tab.messages.push(message));
-tab.client.on('status', (status) => tab.states.push(status.state));
+tab.client.on('status', (status) => {
+  tab.states.push(status.state);
+  tab.timeline.push([status.state, Date.now()]);
+  if (status.lastClose && status.lastClose.code !== tab.closeCodes.at(-1))
+    tab.closeCodes.push(status.lastClose.code);
+});
 tab.client.on('error', (error) => tab.errors.push({ code: error.code, message: error.message }));
 
 declare global {

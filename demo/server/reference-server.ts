@@ -11,6 +11,11 @@ export interface ReferenceServerOptions {
   readonly faults?: boolean;
   /** How many received client messages to keep for inspection. @default 10000 */
   readonly keepReceived?: number;
+  /**
+   * Tokens the server accepts in a first frame `{"type":"auth","token":…}`, answered `{"type":"auth-ok"}`;
+   * anything else closes the socket with 4401. `null` asks for no auth. @default null
+   */
+  readonly tokens?: readonly string[] | null;
 }
 
 export interface ServerStats {
@@ -22,6 +27,8 @@ export interface ServerStats {
   readonly refusedConnections: number;
   readonly messagesReceived: number;
   readonly messagesSent: number;
+  /** Sockets closed with 4401 for a missing or wrong token. */
+  readonly authRefusals: number;
 }
 
 export interface ReferenceServer {
@@ -43,6 +50,8 @@ export interface ReferenceServer {
   refuseNext(count: number): void;
   /** While silent, the server answers no ping (the sockets stay open). */
   setSilent(silent: boolean): void;
+  /** Changes the tokens accepted from now on; `null` asks for no auth. */
+  acceptTokens(tokens: readonly string[] | null): void;
   /** Closes every socket (1012) and stops listening for `downMs`, then listens again on the same port. */
   restart(downMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -55,7 +64,16 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
   const wss = new WebSocketServer({ noServer: true });
   const sockets = new Set<WebSocket>();
   const received: unknown[] = [];
-  const counters = { totalConnections: 0, refusedConnections: 0, messagesReceived: 0, messagesSent: 0 };
+  const counters = {
+    totalConnections: 0,
+    refusedConnections: 0,
+    messagesReceived: 0,
+    messagesSent: 0,
+    authRefusals: 0,
+  };
+  let tokens = options.tokens ?? null;
+  /** Sockets still waiting to show a token; they get no broadcasts. */
+  const unauthenticated = new WeakSet<WebSocket>();
   let refuse = 0;
   let silent = false;
   let http: Server;
@@ -68,13 +86,19 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
   }
 
   function broadcastText(text: string): number {
-    for (const socket of sockets) send(socket, text);
-    return sockets.size;
+    let delivered = 0;
+    for (const socket of sockets) {
+      if (unauthenticated.has(socket)) continue;
+      send(socket, text);
+      delivered++;
+    }
+    return delivered;
   }
 
   function onConnection(socket: WebSocket): void {
     sockets.add(socket);
     counters.totalConnections++;
+    if (tokens) unauthenticated.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('message', (raw, isBinary) => {
       counters.messagesReceived++;
@@ -85,6 +109,16 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
         } catch {
           message = raw.toString();
         }
+      }
+      if (unauthenticated.has(socket)) {
+        if (isRecord(message) && message['type'] === 'auth' && tokens?.includes(String(message['token']))) {
+          unauthenticated.delete(socket);
+          send(socket, JSON.stringify({ type: 'auth-ok' }));
+        } else {
+          counters.authRefusals++;
+          socket.close(4401, 'invalid token');
+        }
+        return;
       }
       received.push(message);
       if (received.length > keepReceived) received.shift();
@@ -193,6 +227,9 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     },
     setSilent(value) {
       silent = value;
+    },
+    acceptTokens(value) {
+      tokens = value;
     },
     async restart(downMs = 500) {
       await stopListening(1012, 'server restart');

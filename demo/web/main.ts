@@ -1,20 +1,27 @@
 import { createClient } from '../../client/index.js';
 
-const serverPort = import.meta.env['VITE_SERVER_PORT'] ?? '8787';
-const httpUrl = `http://${location.hostname}:${serverPort}`;
 const params = new URLSearchParams(location.search);
+// `?server=ws://host:port/` points the demo at another reference server (the e2e tests do).
+const serverUrl = new URL(
+  params.get('server') ?? `ws://${location.hostname}:${import.meta.env['VITE_SERVER_PORT'] ?? '8787'}/`,
+);
+const httpUrl = `http://${serverUrl.host}`;
 const transport = params.get('transport');
 
 const client = createClient({
-  url: `ws://${location.hostname}:${serverPort}/`,
+  url: serverUrl.href,
   ...((transport === 'in-page' || transport === 'shared-worker') && { transport }),
 });
 
 const $ = (id: string) => document.getElementById(id)!;
 $('publish-url').textContent = `${httpUrl}/publish`;
 
+$('reconnect').addEventListener('click', () => client.reconnect());
 client.on('status', (status) => {
-  $('status').textContent = status.reason ? `${status.state}: ${status.reason}` : status.state;
+  const next = status.nextAttemptAt
+    ? `; attempt ${status.attempt} in ${Math.max(0, Math.round((status.nextAttemptAt - Date.now()) / 1000))} s`
+    : '';
+  $('status').textContent = status.reason ? `${status.state}: ${status.reason}${next}` : status.state;
   $('status').dataset['state'] = status.state;
   $('transport').textContent = client.transport ?? '…';
 });

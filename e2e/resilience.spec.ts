@@ -1,0 +1,123 @@
+import { expect, expectConnections, timeOf, tabStats, tabStatus, test, type TabOptions } from './fixtures.js';
+
+// Every test runs once per transport: the hub behaves the same in a SharedWorker and in the page.
+for (const transport of ['shared-worker', 'in-page'] as const) {
+  const shared = transport === 'shared-worker';
+  const tabOptions = (more: TabOptions = {}): TabOptions => ({ transport, ...more });
+
+  test.describe(`${transport}`, () => {
+    test('after a server restart every tab sees reconnecting then open, and messages flow again', async ({
+      context,
+      server,
+      openTab,
+    }) => {
+      const pages = [];
+      for (let i = 0; i < 3; i++) pages.push(await openTab(context, tabOptions()));
+      const before = shared ? 1 : 3;
+      await expectConnections(server, before);
+      const restartedAt = Date.now();
+      await server.restart(300);
+      for (const page of pages) {
+        await expect
+          .poll(() => page.evaluate(() => window.tab.states.slice(-2)), { timeout: 15_000 })
+          .toEqual(['reconnecting', 'open']);
+      }
+      console.log(
+        `${transport}: server restart (300 ms down) to all 3 tabs open: ${Math.max(...(await Promise.all(pages.map((page) => timeOf(page, 'open', restartedAt)))).map(Number)) - restartedAt} ms`,
+      );
+      await expectConnections(server, before);
+      // One new connection per browser with a shared hub, one per tab without.
+      expect(server.stats().totalConnections).toBe(before * 2);
+      // The restart's 1012 first; a retry that came while the server was still down adds a 1006.
+      expect((await pages[0]!.evaluate(() => window.tab.closeCodes))[0]).toBe(1012);
+      server.publish({ after: 'restart' });
+      for (const page of pages) {
+        await expect.poll(() => page.evaluate(() => window.tab.messages)).toEqual([{ after: 'restart' }]);
+      }
+    });
+
+    test('a server that stops answering pings is detected within interval + timeout, then reconnected', async ({
+      context,
+      server,
+      openTab,
+    }) => {
+      const heartbeat = { interval: 600, timeout: 300 };
+      const page = await openTab(context, tabOptions({ options: { heartbeat } }));
+      // A few healthy rounds first: pongs arrive and give a round-trip time.
+      await expect.poll(async () => (await tabStatus(page)).rttMs).not.toBeNull();
+      server.setSilent(true);
+      const silentAt = Date.now();
+      await expect
+        .poll(async () => (await tabStatus(page)).state, { timeout: 5000, intervals: [20] })
+        .not.toBe('open');
+      const detectedMs = Number(await timeOf(page, 'reconnecting', silentAt)) - silentAt;
+      console.log(`${transport}: silent server detected in ${detectedMs} ms (interval 600 + timeout 300)`);
+      // Timers may fire a little late on a busy machine; a missed deadline would be a whole interval late.
+      expect(detectedMs).toBeLessThan(heartbeat.interval + heartbeat.timeout + 250);
+      expect(await tabStatus(page)).toMatchObject({
+        state: 'reconnecting',
+        reason: 'no answer to a ping within 300 ms',
+      });
+      server.setSilent(false);
+      await expect.poll(async () => (await tabStatus(page)).state, { timeout: 10_000 }).toBe('open');
+      expect((await tabStats(page)).heartbeatTimeouts).toBeGreaterThanOrEqual(1);
+    });
+
+    test('offline: status offline and no attempts; back online: reconnects without waiting out the backoff', async ({
+      context,
+      server,
+      openTab,
+    }) => {
+      // A 10-minute backoff: only an immediate attempt can reconnect within this test.
+      const options = { reconnect: { initialDelay: 600_000, maxDelay: 600_000 } };
+      const pages = [
+        await openTab(context, tabOptions({ options })),
+        await openTab(context, tabOptions({ options })),
+      ];
+      const connectionsBefore = server.stats().totalConnections;
+      await context.setOffline(true);
+      for (const page of pages) {
+        await expect.poll(async () => (await tabStatus(page)).state).toBe('offline');
+      }
+      // The hub let its socket go. (The server cannot see that while the browser is offline: no frame gets out.)
+      expect((await tabStats(pages[0]!)).socket).toBe('none');
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(server.stats().totalConnections).toBe(connectionsBefore);
+      await context.setOffline(false);
+      for (const page of pages) {
+        await expect.poll(async () => (await tabStatus(page)).state, { timeout: 5000 }).toBe('open');
+      }
+      expect(server.stats().totalConnections).toBe(connectionsBefore * 2);
+    });
+
+    test('a 4401 calls auth for a fresh token and opens; refused twice is unauthorized with no more attempts', async ({
+      context,
+      server,
+      openTab,
+    }) => {
+      server.acceptTokens(['fresh']);
+      const page = await openTab(context, tabOptions({ auth: ['expired', 'fresh'] }));
+      expect(await page.evaluate(() => window.tab.authCalls())).toBe(2);
+      expect(server.stats()).toMatchObject({ totalConnections: 2, authRefusals: 1, connections: 1 });
+      server.publish({ authed: true });
+      await expect.poll(() => page.evaluate(() => window.tab.messages)).toEqual([{ authed: true }]);
+
+      const other = await context.browser()!.newContext();
+      try {
+        const refused = await openTab(
+          other,
+          tabOptions({ auth: ['bad', 'worse', 'fresh'], waitFor: 'unauthorized' }),
+        );
+        expect(await tabStatus(refused)).toMatchObject({ state: 'unauthorized', lastClose: { code: 4401 } });
+        const attempts = server.stats().totalConnections;
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        expect(server.stats().totalConnections).toBe(attempts);
+        // The user steps in: reconnect() tries again, and the third token is good.
+        await refused.evaluate(() => window.tab.client.reconnect());
+        await expect.poll(async () => (await tabStatus(refused)).state).toBe('open');
+      } finally {
+        await other.close();
+      }
+    });
+  });
+}
