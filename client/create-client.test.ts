@@ -45,10 +45,14 @@ test('an unsubscribed listener hears nothing more', async () => {
   expect(heard).toEqual([1]);
 });
 
-test('a send made before the socket is open is refused with the reason', async () => {
+test('a send made before the socket is open waits in the outbox, taken as it was when sent', async () => {
   client = createClient({ url: server.url, WebSocket: NodeWebSocket });
-  expect(await client.send({ early: true })).toMatchObject({ outcome: 'refused', reason: 'not-open' });
-  expect(server.received).toEqual([]);
+  const data = { n: 1 };
+  const pending = client.send(data);
+  data.n = 2;
+  expect(await pending).toEqual({ outcome: 'queued' });
+  await until(() => server.received.length === 1);
+  expect(server.received).toEqual([{ n: 1 }]);
 });
 
 test('close releases the socket and refuses later sends', async () => {

@@ -3,16 +3,32 @@ import { createEmitter, type Listener } from './emitter.js';
 import { TabmuxError } from './errors.js';
 import { inPageTransport } from './in-page-transport.js';
 import { normalizeUrl, resolveOptions, type ClientOptions, type ResolvedOptions } from './options.js';
+import { createRequests } from './requests.js';
 import { sharedWorkerTransport } from './shared-worker-transport.js';
+import { createSubscriptions, type ChannelHandler, type SubscribeOptions } from './subscriptions.js';
 import { HubLostError, type HubLink, type Transport, type TransportName } from './transport.js';
+
+/** Messages `from`..`to` (inclusive) of `channel` were lost: the server could no longer replay them. */
+export interface Gap {
+  readonly channel: string;
+  readonly from: number;
+  readonly to: number;
+}
 
 export interface ClientEvents {
   /** The connection's status changed; the same in every tab of a hub. */
   status: Status;
-  /** A message from the server, decoded by the hub's codec. */
+  /** A server message that is not part of a channel (or of the wire protocol), decoded by the hub's codec. */
   message: unknown;
+  /** A subscribed channel lost messages the server could no longer replay: refetch instead of trusting a count. */
+  gap: Gap;
   /** Something went wrong that did not change the status: a frame that could not be decoded, a transport that failed. */
   error: TabmuxError;
+}
+
+export interface RequestOptions {
+  /** Ms to wait for the reply. @default the client's `requestTimeoutMs` */
+  readonly timeout?: number;
 }
 
 export interface Client {
@@ -22,9 +38,27 @@ export interface Client {
   readonly transport: TransportName | null;
   /** Adds a listener; returns the function that removes it. */
   on<E extends keyof ClientEvents>(event: E, listener: Listener<ClientEvents[E]>): () => void;
-  /** Sends `data` to the server through the hub. Never rejects: the result says whether it went out, and if not, why. */
+  /**
+   * Calls `handler` with every message of `channel`, each once and in order, from now until the returned function is
+   * called. The server sees one subscribe per browser, however many tabs and handlers want the channel, and the
+   * latest message the hub already has arrives at once (unless `last: false`).
+   * Throws a TypeError for a channel that is not a non-empty string.
+   */
+  subscribe(channel: string, handler: ChannelHandler, options?: SubscribeOptions): () => void;
+  /**
+   * Sends `data` to the server through the hub. Never rejects: the result says whether it went out now, waits in the
+   * outbox for the socket, or was refused, and why.
+   */
   send(data: unknown): Promise<SendResult>;
-  /** The hub's numbers: tabs attached, socket state, messages in and out. */
+  /** Publishes `data` on `channel`; a result like `send`'s. Throws a TypeError for a bad channel name. */
+  publish(channel: string, data: unknown): Promise<SendResult>;
+  /**
+   * Sends a request and resolves with the server's reply, which only this tab receives. Rejects with a TabmuxError
+   * whose `code` says why: `request-timeout`, `connection-closed` (the socket or the hub went away after it was
+   * sent), `server-error`, or `refused` (it could not be sent; the message says why).
+   */
+  request(data: unknown, options?: RequestOptions): Promise<unknown>;
+  /** The hub's numbers: tabs attached, socket state, messages in and out, channels, outbox. */
   stats(): Promise<Stats>;
   /**
    * Tries to connect now and resets the backoff, whatever the state: after `unauthorized`, `failed` or `suspended`
@@ -47,7 +81,9 @@ const INITIAL_STATUS: Status = {
 /** Creates a client that shares one WebSocket with every tab of this browser that uses the same `name`. */
 export function createClient(options: ClientOptions): Client {
   const resolved = resolveOptions(options);
-  const emitter = createEmitter<ClientEvents>(['status', 'message', 'error']);
+  const emitter = createEmitter<ClientEvents>(['status', 'message', 'gap', 'error']);
+  const subscriptions = createSubscriptions(rethrowApart);
+  const requests = createRequests();
   const transports = candidates(resolved);
   let status = INITIAL_STATUS;
   let transport: TransportName | null = null;
@@ -64,9 +100,30 @@ export function createClient(options: ClientOptions): Client {
   function onEvents(batch: readonly HubEvent[]): void {
     for (const event of batch) {
       if (closed) return;
-      if (event.type === 'message') emitter.emit('message', event.data);
-      else if (event.type === 'status') setStatus(event.status);
-      else emitter.emit('error', new TabmuxError(event.error.code, event.error.message));
+      switch (event.type) {
+        case 'channel':
+          subscriptions.deliver(event.channel, event.seq, event.data);
+          break;
+        case 'message':
+          emitter.emit('message', event.data);
+          break;
+        case 'status':
+          setStatus(event.status);
+          break;
+        case 'gap':
+          if (subscriptions.has(event.channel)) {
+            emitter.emit('gap', { channel: event.channel, from: event.from, to: event.to });
+          }
+          break;
+        case 'reply':
+          requests.resolve(event.requestId, event.data);
+          break;
+        case 'reply-error':
+          requests.reject(event.requestId, event.error);
+          break;
+        case 'error':
+          emitter.emit('error', new TabmuxError(event.error.code, event.error.message));
+      }
     }
   }
 
@@ -75,12 +132,16 @@ export function createClient(options: ClientOptions): Client {
     return null;
   }
 
+  function reportError(error: unknown): void {
+    if (!closed) emitter.emit('error', new TabmuxError('transport-failed', messageOf(error)));
+  }
+
   async function attach(): Promise<HubLink | null> {
     let config: HubConfig;
     try {
       config = await hubConfig(resolved);
     } catch (error) {
-      emitter.emit('error', new TabmuxError('transport-failed', messageOf(error)));
+      reportError(error);
       return fail(messageOf(error));
     }
     const reasons: string[] = [];
@@ -93,7 +154,11 @@ export function createClient(options: ClientOptions): Client {
       try {
         const attached = await candidate.attach(
           { config, online: isOnline() },
-          { events: onEvents, lost: onLost },
+          {
+            events: onEvents,
+            lost: onLost,
+            refused: (message) => !closed && emitter.emit('error', new TabmuxError('bad-request', message)),
+          },
           resolved.auth,
         );
         if (closed) {
@@ -103,16 +168,12 @@ export function createClient(options: ClientOptions): Client {
         link = attached;
         transport = candidate.name;
         setStatus(attached.reply.status);
+        // Channels subscribed before the hub answered, or under a hub that was lost, resume where this tab left off.
+        for (const request of subscriptions.requests()) attached.subscribe(request).catch(reportError);
         return attached;
       } catch (error) {
         reasons.push(`${candidate.name}: ${messageOf(error)}`);
-        emitter.emit(
-          'error',
-          new TabmuxError(
-            'transport-failed',
-            `tabmux: ${candidate.name} transport failed: ${messageOf(error)}`,
-          ),
-        );
+        reportError(`tabmux: ${candidate.name} transport failed: ${messageOf(error)}`);
       }
     }
     return closed ? null : fail(`no transport could attach (${reasons.join('; ')})`);
@@ -121,6 +182,7 @@ export function createClient(options: ClientOptions): Client {
   function onLost(reason: string): void {
     if (closed) return;
     link = null;
+    requests.rejectAll('connection-closed', `tabmux: ${reason} before the reply arrived`);
     setStatus({
       ...status,
       state: 'reconnecting',
@@ -128,6 +190,23 @@ export function createClient(options: ClientOptions): Client {
       reason: `${reason}; attaching again`,
     });
     linking = attach();
+  }
+
+  /** Runs `use` with the link, waiting for an attach under way; `orElse` answers when there is none. */
+  function withLink<T>(use: (link: HubLink) => Promise<T>, orElse: () => T): Promise<T> {
+    if (closed) return Promise.resolve(orElse());
+    if (link) return use(link);
+    return linking.then((attached) => (attached && !closed ? use(attached) : orElse()));
+  }
+
+  /** Data waiting for an attach is taken as it is now, not as it may be once the hub answers. */
+  function snapshot(data: unknown): { data: unknown } | SendResult {
+    if (link) return { data };
+    try {
+      return { data: structuredClone(data) };
+    } catch (error) {
+      return refused('not-encodable', `the data cannot be cloned: ${messageOf(error)}`);
+    }
   }
 
   // A SharedWorker never learns that a tab went away, so the tab says goodbye itself, and comes back
@@ -163,30 +242,56 @@ export function createClient(options: ClientOptions): Client {
       return transport;
     },
     on: (event, listener) => emitter.on(event, listener),
-    send(data) {
-      if (closed) return Promise.resolve(refusedClosed());
-      if (link) return link.send(data);
-      let snapshot: unknown;
-      try {
-        // The data is taken as it is now, not as it may be once the hub is attached.
-        snapshot = structuredClone(data);
-      } catch (error) {
-        return Promise.resolve({
-          outcome: 'refused',
-          reason: 'not-encodable',
-          message: `the data cannot be cloned: ${messageOf(error)}`,
-        });
+    subscribe(channel, handler, subscribeOptions = {}) {
+      checkChannel(channel);
+      if (typeof handler !== 'function') throw new TypeError('tabmux: subscribe needs a handler function');
+      if (closed) throw new TypeError('tabmux: this client is closed');
+      if (subscriptions.add(channel, handler, subscribeOptions)) {
+        // Without a link yet, `attach` subscribes every channel once the hub answers.
+        link?.subscribe(subscriptions.request(channel)!).catch(reportError);
       }
-      return linking.then((attached) => {
-        if (closed) return refusedClosed();
-        if (!attached)
-          return {
-            outcome: 'refused',
-            reason: 'not-open',
-            message: `no hub is attached (status: ${status.state})`,
-          };
-        return attached.send(snapshot);
+      let subscribed = true;
+      return () => {
+        if (!subscribed) return;
+        subscribed = false;
+        if (subscriptions.remove(channel, handler) && !closed) link?.unsubscribe(channel).catch(reportError);
+      };
+    },
+    send(data) {
+      const taken = snapshot(data);
+      if ('outcome' in taken) return Promise.resolve(taken);
+      return withLink((attached) => attached.send(taken.data), notAttached);
+    },
+    publish(channel, data) {
+      checkChannel(channel);
+      const taken = snapshot(data);
+      if ('outcome' in taken) return Promise.resolve(taken);
+      return withLink((attached) => attached.publish(channel, taken.data), notAttached);
+    },
+    request(data, requestOptions = {}) {
+      const timeout = requestOptions.timeout ?? resolved.requestTimeoutMs;
+      if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout <= 0) {
+        return Promise.reject(
+          new TypeError(`tabmux: a request timeout must be a number of ms > 0; got ${String(timeout)}`),
+        );
+      }
+      const taken = snapshot(data);
+      if ('outcome' in taken)
+        return Promise.reject(
+          new TabmuxError('refused', `tabmux: ${taken.outcome === 'refused' ? taken.message : ''}`),
+        );
+      const { id, reply } = requests.start(timeout, (timedOut) => link?.cancelRequest(timedOut));
+      void withLink((attached) => attached.request(id, taken.data), notAttached).then((result) => {
+        if (result.outcome === 'refused')
+          requests.reject(
+            id,
+            new TabmuxError(
+              'refused',
+              `tabmux: the request was refused (${result.reason}): ${result.message}`,
+            ),
+          );
       });
+      return reply;
     },
     async stats() {
       // One retry: a hub replaced while the call was under way is asked again once the tab has re-attached.
@@ -215,15 +320,22 @@ export function createClient(options: ClientOptions): Client {
         events.removeEventListener?.(name, listener as EventListener);
       link?.detach();
       link = null;
+      requests.rejectAll('connection-closed', 'tabmux: the client was closed before the reply arrived');
       setStatus({ ...status, state: 'closed', nextAttemptAt: null, reason: 'the client was closed' });
       emitter.clear();
     },
   };
+
+  function notAttached(): SendResult {
+    return closed
+      ? refused('closed', 'this client is closed')
+      : refused('not-open', `no hub is attached (status: ${status.state})`);
+  }
 }
 
 function candidates(options: ResolvedOptions): Transport[] {
   const shared = sharedWorkerTransport(options);
-  const inPage = inPageTransport(options.WebSocket, options.retryDelay);
+  const inPage = inPageTransport(options.WebSocket, options.retryDelay, options.protocol);
   if (options.transport === 'shared-worker') return [shared];
   if (options.transport === 'in-page') return [inPage];
   return [shared, inPage];
@@ -238,9 +350,18 @@ async function hubConfig(options: ResolvedOptions): Promise<HubConfig> {
     protocols: options.protocols,
     lingerMs: options.lingerMs,
     maxMessageBytes: options.maxMessageBytes,
+    outbox: options.outbox,
     reconnect: options.reconnect,
     heartbeat: options.heartbeat,
   };
+}
+
+function checkChannel(channel: unknown): asserts channel is string {
+  if (typeof channel !== 'string' || channel === '') {
+    throw new TypeError(
+      `tabmux: a channel name must be a non-empty string; got ${JSON.stringify(channel) ?? String(channel)}`,
+    );
+  }
 }
 
 function sameStatus(a: Status, b: Status): boolean {
@@ -255,12 +376,19 @@ function sameStatus(a: Status, b: Status): boolean {
   );
 }
 
-function isOnline(): boolean {
-  return (globalThis as { navigator?: { onLine?: boolean } }).navigator?.onLine !== false;
+function refused(reason: Extract<SendResult, { outcome: 'refused' }>['reason'], message: string): SendResult {
+  return { outcome: 'refused', reason, message };
 }
 
-function refusedClosed(): SendResult {
-  return { outcome: 'refused', reason: 'closed', message: 'this client is closed' };
+/** A listener's error must not stop the others, nor vanish: it is thrown again on its own. */
+function rethrowApart(error: unknown): void {
+  setTimeout(() => {
+    throw error;
+  });
+}
+
+function isOnline(): boolean {
+  return (globalThis as { navigator?: { onLine?: boolean } }).navigator?.onLine !== false;
 }
 
 function messageOf(error: unknown): string {

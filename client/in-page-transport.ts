@@ -1,12 +1,14 @@
 import type { RetryDelay } from '../worker/backoff.js';
 import type { WebSocketConstructor } from '../worker/environment.js';
 import { createHub } from '../worker/hub.js';
+import type { WireProtocol } from '../worker/wire-protocol.js';
 import type { Transport } from './transport.js';
 
 /** The hub runs inside this page: one socket for this tab alone. */
 export function inPageTransport(
   WebSocketImpl: WebSocketConstructor | undefined,
   retryDelay: RetryDelay | undefined,
+  protocol: WireProtocol | undefined,
 ): Transport {
   return {
     name: 'in-page',
@@ -15,12 +17,18 @@ export function inPageTransport(
       const hub = createHub(config, {
         environment: WebSocketImpl ? { WebSocket: WebSocketImpl } : {},
         ...(retryDelay && { retryDelay }),
+        ...(protocol && { protocol }),
       });
       hub.setOnline(online);
       const { tabId, status } = hub.attach(handlers.events, auth);
       return {
         reply: { tabId, hubId: hub.id, hubLock: null, status },
         send: async (data) => hub.send(tabId, data),
+        subscribe: async (request) => hub.subscribe(tabId, request),
+        unsubscribe: async (channel) => hub.unsubscribe(tabId, channel),
+        publish: async (channel, data) => hub.publish(tabId, channel, data),
+        request: async (requestId, data) => hub.request(tabId, requestId, data),
+        cancelRequest: (requestId) => hub.cancelRequest(tabId, requestId),
         stats: async () => hub.stats(),
         reconnect: () => hub.reconnect(),
         network: (value) => hub.setOnline(value),

@@ -23,6 +23,8 @@ describe('resolveOptions', () => {
         suspendedRetryDelay: 30000,
       },
       retryDelay: undefined,
+      outbox: { maxMessages: 1000, maxBytes: 1048576 },
+      requestTimeoutMs: 10000,
       heartbeat: { interval: 30000, timeout: 5000, ping: { type: 'ping' }, pong: { type: 'pong' } },
     });
   });
@@ -54,6 +56,12 @@ describe('resolveOptions', () => {
     [{ url: 'ws://x', heartbeat: { pong: {} } }, /`heartbeat.pong` must be an object/],
     [{ url: 'ws://x', heartbeat: 5 }, /`heartbeat` must be an object/],
     [{ url: 'ws://x', auth: 'token' }, /`auth` must be a function/],
+    [{ url: 'ws://x', outbox: { maxMessages: -1 } }, /`outbox.maxMessages` must be a finite number ≥ 0/],
+    [{ url: 'ws://x', requestTimeoutMs: 0 }, /`requestTimeoutMs`/],
+    [
+      { url: 'ws://x', protocol: { parse: () => 1 } },
+      /`protocol` must have the functions .* missing: auth, subscribe/,
+    ],
   ])('rejects %j with a TypeError that says what is expected', (options, message) => {
     expect(() => resolveOptions(options as never)).toThrow(TypeError);
     expect(() => resolveOptions(options as never)).toThrow(message);

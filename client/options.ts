@@ -1,6 +1,12 @@
 import type { RetryDelay } from '../worker/backoff.js';
 import type { WebSocketConstructor } from '../worker/environment.js';
-import type { HeartbeatSettings, ReconnectSettings, TokenProvider } from '../worker/protocol.js';
+import type {
+  HeartbeatSettings,
+  OutboxSettings,
+  ReconnectSettings,
+  TokenProvider,
+} from '../worker/protocol.js';
+import type { WireProtocol } from '../worker/wire-protocol.js';
 
 export type TransportOption = 'auto' | 'shared-worker' | 'in-page';
 
@@ -37,6 +43,13 @@ export interface HeartbeatOptions {
   readonly ping?: unknown;
   /** A message whose fields equal all of these is a pong; pongs are not passed to the tabs. @default { type: 'pong' } */
   readonly pong?: Readonly<Record<string, unknown>>;
+}
+
+export interface OutboxOptions {
+  /** Messages that may wait while the socket is down; past it a send is refused (`'outbox-full'`). 0 queues nothing. @default 1000 */
+  readonly maxMessages?: number;
+  /** Encoded bytes that may wait while the socket is down. @default 1048576 (1 MiB) */
+  readonly maxBytes?: number;
 }
 
 export interface ClientOptions {
@@ -83,6 +96,20 @@ export interface ClientOptions {
    * @default 5000
    */
   readonly callTimeoutMs?: number;
+  /**
+   * What `send`, `publish` and `request` may leave waiting in the hub while the socket is down; it goes out in
+   * order, before anything newer, when the socket opens. Set by the hub's first tab.
+   */
+  readonly outbox?: OutboxOptions;
+  /** Ms a `request` waits for its reply unless the call says otherwise. @default 10000 */
+  readonly requestTimeoutMs?: number;
+  /**
+   * Maps tabmux's operations to another server's messages (README.md, "Wire protocol"). It holds functions, which
+   * cannot be sent to a SharedWorker, so it needs `transport: 'in-page'`; for a shared hub pass it to
+   * `hostSharedWorker({ protocol })` in your worker entry.
+   * @default tabmux's JSON protocol
+   */
+  readonly protocol?: WireProtocol;
   /** Backoff, connect timeout and circuit breaker; see each field. Applies to the whole hub, set by its first tab. */
   readonly reconnect?: ReconnectOptions;
   /** Pings during silence, so idle sockets are kept alive and dead ones noticed. Set by the hub's first tab. */
@@ -104,9 +131,13 @@ export interface ClientOptions {
 }
 
 export type ResolvedOptions = Required<
-  Omit<ClientOptions, 'worker' | 'WebSocket' | 'protocols' | 'auth' | 'reconnect' | 'heartbeat'>
+  Omit<
+    ClientOptions,
+    'worker' | 'WebSocket' | 'protocols' | 'auth' | 'reconnect' | 'heartbeat' | 'outbox' | 'protocol'
+  >
 > &
-  Pick<ClientOptions, 'worker' | 'WebSocket' | 'auth'> & {
+  Pick<ClientOptions, 'worker' | 'WebSocket' | 'auth' | 'protocol'> & {
+    readonly outbox: OutboxSettings;
     readonly protocols: readonly string[];
     readonly reconnect: ReconnectSettings;
     readonly retryDelay: RetryDelay | undefined;
@@ -134,7 +165,10 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
     callTimeoutMs = 5000,
     WebSocket,
     auth,
+    requestTimeoutMs = 10_000,
+    protocol,
   } = options;
+  const { maxMessages = 1000, maxBytes = 1024 * 1024 } = checkObject('outbox', options.outbox);
   const {
     initialDelay = 1000,
     factor = 2,
@@ -215,6 +249,25 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
       'tabmux: `heartbeat.pong` must be an object of the fields a pong has, e.g. { type: "pong" }',
     );
   }
+  checkMs('outbox.maxMessages', maxMessages, 0);
+  checkMs('outbox.maxBytes', maxBytes, 0);
+  checkMs('requestTimeoutMs', requestTimeoutMs, 1);
+  if (protocol !== undefined) {
+    const operations = ['auth', 'subscribe', 'unsubscribe', 'publish', 'request', 'parse'] as const;
+    const missing = operations.filter(
+      (name) => typeof (protocol as unknown as Record<string, unknown>)[name] !== 'function',
+    );
+    if (typeof protocol !== 'object' || protocol === null || missing.length > 0) {
+      throw new TypeError(
+        `tabmux: \`protocol\` must have the functions ${operations.join(', ')}; missing: ${missing.join(', ')}`,
+      );
+    }
+    if (transport !== 'in-page') {
+      throw new TypeError(
+        "tabmux: `protocol` holds functions, which cannot be sent to a SharedWorker; use transport: 'in-page', or pass it to hostSharedWorker({ protocol }) in your worker entry",
+      );
+    }
+  }
   checkMs('lingerMs', lingerMs, 0);
   checkMs('maxMessageBytes', maxMessageBytes, 1);
   checkMs('probeTimeoutMs', probeTimeoutMs, 1);
@@ -239,6 +292,9 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
       suspendedRetryDelay,
     },
     retryDelay: delay,
+    outbox: { maxMessages, maxBytes },
+    requestTimeoutMs,
+    ...(protocol && { protocol }),
     heartbeat: { interval, timeout, ping, pong },
     ...(worker && { worker }),
     ...(WebSocket && { WebSocket }),

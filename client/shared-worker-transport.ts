@@ -1,5 +1,6 @@
 import { proxy, releaseProxy, transfer, wrap, type Remote } from 'comlink';
 import { globalLocks, holdLock } from '../worker/locks.js';
+import type { GuardRefusal } from '../worker/port-guard.js';
 import type { AttachReply, HubEvent, HubRemote, SendResult } from '../worker/protocol.js';
 import { defaultWorker } from './default-worker.js';
 import { HubLostError, type Transport } from './transport.js';
@@ -51,6 +52,9 @@ export function sharedWorkerTransport(options: SharedWorkerTransportOptions): Tr
       };
 
       channel.port1.onmessage = (event: MessageEvent<HubEvent[]>) => handlers.events(event.data);
+      worker.port.addEventListener('message', (event: MessageEvent<Partial<GuardRefusal>>) => {
+        if (event.data?.type === 'tabmux:refused') handlers.refused(String(event.data.message));
+      });
       const loadFailed = new Promise<never>((_, reject) =>
         worker.addEventListener('error', () => reject(new Error('the SharedWorker script failed to load'))),
       );
@@ -89,25 +93,37 @@ export function sharedWorkerTransport(options: SharedWorkerTransportOptions): Tr
           throw error;
         });
 
+      /** A call whose result says what became of a message: it never rejects, it refuses with the reason. */
+      const sending = async (promise: Promise<SendResult>, what: string): Promise<SendResult> => {
+        try {
+          return await call(promise, what);
+        } catch (error) {
+          if (error instanceof DOMException && error.name === 'DataCloneError') {
+            return {
+              outcome: 'refused',
+              reason: 'not-encodable',
+              message: `the data cannot be cloned: ${error.message}`,
+            };
+          }
+          const reason =
+            error instanceof TimeoutError || error instanceof HubLostError ? 'hub-unreachable' : 'closed';
+          return {
+            outcome: 'refused',
+            reason,
+            message: error instanceof Error ? error.message : String(error),
+          };
+        }
+      };
+
       return {
         reply,
-        async send(data): Promise<SendResult> {
-          try {
-            return await call<SendResult>(remote.send(reply.tabId, data), 'a send');
-          } catch (error) {
-            if (error instanceof TimeoutError || error instanceof HubLostError) {
-              return { outcome: 'refused', reason: 'hub-unreachable', message: error.message };
-            }
-            if (error instanceof DOMException && error.name === 'DataCloneError') {
-              return {
-                outcome: 'refused',
-                reason: 'not-encodable',
-                message: `the data cannot be cloned: ${error.message}`,
-              };
-            }
-            throw error;
-          }
-        },
+        send: (data) => sending(remote.send(reply.tabId, data), 'a send'),
+        publish: (channel, data) => sending(remote.publish(reply.tabId, channel, data), 'a publish'),
+        request: (requestId, data) => sending(remote.request(reply.tabId, requestId, data), 'a request'),
+        subscribe: (request) => call(remote.subscribe(reply.tabId, request), 'a subscribe'),
+        unsubscribe: (channel) => call(remote.unsubscribe(reply.tabId, channel), 'an unsubscribe'),
+        cancelRequest: (requestId) =>
+          void call(remote.cancelRequest(reply.tabId, requestId), 'a cancel').catch(() => {}),
         stats: () => call(remote.stats(), 'stats()'),
         reconnect: () => void call(remote.reconnect(), 'reconnect()').catch(() => {}),
         network: (online) => void call(remote.network(online), 'a network report').catch(() => {}),

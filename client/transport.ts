@@ -4,6 +4,7 @@ import type {
   HubEvent,
   SendResult,
   Stats,
+  SubscribeRequest,
   TokenProvider,
 } from '../worker/protocol.js';
 
@@ -13,6 +14,11 @@ export type TransportName = 'shared-worker' | 'in-page';
 export interface HubLink {
   readonly reply: AttachReply;
   send(data: unknown): Promise<SendResult>;
+  subscribe(request: SubscribeRequest): Promise<void>;
+  unsubscribe(channel: string): Promise<void>;
+  publish(channel: string, data: unknown): Promise<SendResult>;
+  request(requestId: string, data: unknown): Promise<SendResult>;
+  cancelRequest(requestId: string): void;
   stats(): Promise<Stats>;
   reconnect(): void;
   network(online: boolean): void;
@@ -25,6 +31,8 @@ export interface LinkHandlers {
   events(batch: readonly HubEvent[]): void;
   /** The hub died or stopped answering; the client attaches again. */
   lost(reason: string): void;
+  /** The hub refused something this tab posted (it reaches the hub only by hand). */
+  refused(message: string): void;
 }
 
 /** A way to reach a hub. The client tries its transports in order and uses the first that attaches. */

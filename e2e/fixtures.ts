@@ -10,7 +10,9 @@ export interface TabOptions {
   /** `'silent'` skips the goodbye on pagehide, as when a tab is killed. */
   exit?: 'silent';
   /** A SharedWorker that never answers, or whose script cannot load. */
-  worker?: 'silent' | 'broken';
+  worker?: 'silent' | 'broken' | 'capture';
+  /** Another server than the test's own. */
+  url?: string;
   /** Tokens the tab's `auth` returns in turn. */
   auth?: string[];
   /** More client options, as JSON. */
@@ -52,7 +54,7 @@ export const test = base.extend<Fixtures, { vite: ViteDevServer; origin: string 
   openTab: async ({ origin, server }, use) => {
     await use(async (context, options = {}) => {
       const page = await context.newPage();
-      const query = new URLSearchParams({ ws: server.url, name: options.name ?? 'e2e' });
+      const query = new URLSearchParams({ ws: options.url ?? server.url, name: options.name ?? 'e2e' });
       if (options.transport) query.set('transport', options.transport);
       if (options.lingerMs !== undefined) query.set('linger', String(options.lingerMs));
       if (options.probeTimeoutMs !== undefined) query.set('probe', String(options.probeTimeoutMs));

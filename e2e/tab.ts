@@ -14,6 +14,12 @@ const workers: Record<string, (name: string) => SharedWorker> = {
     new SharedWorker(new URL('./silent-worker.ts', import.meta.url), { type: 'module', name }),
   broken: (name) => new SharedWorker('/no-such-worker.js', { type: 'module', name }),
 };
+// `?worker=capture` is tabmux's own entry, kept in `window.tabWorker` so a test can post to its port by hand.
+workers['capture'] = (name) =>
+  (window.tabWorker = new SharedWorker(new URL('../worker/shared-worker.ts', import.meta.url), {
+    type: 'module',
+    name,
+  }));
 const worker = workers[params.get('worker') ?? ''];
 
 // `?auth=a,b,c` hands out these tokens in turn (the last one again once they run out), counting the calls.
@@ -42,7 +48,21 @@ const tab = {
   closeCodes: [] as number[],
   errors: [] as { code: string; message: string }[],
   authCalls: () => authCalls,
+  /** Per channel, what its handler received. */
+  received: {} as Record<string, { seq: number; data: unknown }[]>,
+  gaps: [] as { channel: string; from: number; to: number }[],
+  unfollow: {} as Record<string, () => void>,
+  /** Subscribes to `channel`, recording every message in `received[channel]`. */
+  follow(channel: string, options: { last?: boolean } = {}) {
+    const log = (tab.received[channel] ??= []);
+    tab.unfollow[channel] = tab.client.subscribe(
+      channel,
+      (data, { seq }) => log.push({ seq, data }),
+      options,
+    );
+  },
 };
+tab.client.on('gap', (gap) => tab.gaps.push(gap));
 tab.client.on('message', (message) => tab.messages.push(message));
 tab.client.on('status', (status) => {
   tab.states.push(status.state);
@@ -55,6 +75,7 @@ tab.client.on('error', (error) => tab.errors.push({ code: error.code, message: e
 declare global {
   interface Window {
     tab: typeof tab;
+    tabWorker?: SharedWorker;
   }
 }
 window.tab = tab;

@@ -5,8 +5,10 @@ import { resolveOptions } from '../client/options.js';
 
 /** A hub config with the client's defaults, changed by `changes`. */
 export function testConfig(changes: Partial<HubConfig> & { url: string }): HubConfig {
-  const { reconnect, heartbeat, protocols, lingerMs, maxMessageBytes } = resolveOptions({ url: 'ws://x' });
-  return { protocols, lingerMs, maxMessageBytes, reconnect, heartbeat, ...changes };
+  const { reconnect, heartbeat, protocols, lingerMs, maxMessageBytes, outbox } = resolveOptions({
+    url: 'ws://x',
+  });
+  return { protocols, lingerMs, maxMessageBytes, outbox, reconnect, heartbeat, ...changes };
 }
 
 /** The `ws` package's client as the hub's WebSocket. */

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, test } from 'vitest';
 import { fullJitter } from './backoff.js';
 import { jsonCodec } from './codec.js';
+import { defaultProtocol } from './wire-protocol.js';
 import { createConnection, type Connection, type ConnectionSettings } from './connection.js';
 import type { Status } from './protocol.js';
 import { fakeClock, fakeEnvironment, FakeWebSocket } from '../test/fake-time.js';
@@ -39,9 +40,12 @@ function connection(
       error: () => {},
       token: async () => (changes.auth ? changes.auth() : null),
       hasAuth: () => changes.auth !== undefined,
+      opened: () => {},
+      closed: () => {},
     },
     fakeEnvironment(clock, changes.random),
     jsonCodec,
+    defaultProtocol,
   );
 }
 

@@ -2,8 +2,8 @@ import { fullJitter, type RetryDelay } from './backoff.js';
 import { classifyClose, CloseCode } from './close-codes.js';
 import type { Codec } from './codec.js';
 import type { HubEnvironment, TimerHandle, WebSocketLike } from './environment.js';
+import type { WireProtocol } from './wire-protocol.js';
 import type {
-  AuthMessage,
   CloseInfo,
   ConnectionState,
   ErrorCode,
@@ -28,6 +28,10 @@ export interface ConnectionHooks {
   token(): Promise<string | null>;
   /** Whether any tab offers `auth` (decides how an auth close is handled). */
   hasAuth(): boolean;
+  /** The socket is open and accepted: resubscribe and flush before anything newer goes out. */
+  opened(): void;
+  /** A socket that was open is gone: whatever was sent on it and not answered will not be. */
+  closed(): void;
 }
 
 export interface Connection {
@@ -67,6 +71,7 @@ export function createConnection(
   hooks: ConnectionHooks,
   env: HubEnvironment,
   codec: Codec,
+  protocol: WireProtocol,
   retryDelay: RetryDelay = fullJitter(settings.reconnect, env.random),
 ): Connection {
   const { reconnect: retry, heartbeat } = settings;
@@ -120,6 +125,7 @@ export function createConnection(
 
   function dropSocket(code: number, reason: string): void {
     const ws = socket;
+    const wasReady = ready;
     socket = null;
     ready = false;
     pingSentAt = null;
@@ -134,6 +140,7 @@ export function createConnection(
         // Closing a socket that never opened can throw in some implementations; it is gone either way.
       }
     }
+    if (wasReady) hooks.closed();
   }
 
   async function connect(): Promise<void> {
@@ -174,9 +181,8 @@ export function createConnection(
       if (socket !== ws) return;
       lastInboundAt = env.now();
       if (token === null) return opened();
-      const hello: AuthMessage = { type: 'auth', token };
       try {
-        ws.send(codec.encode(hello));
+        ws.send(codec.encode(protocol.auth(token)));
       } catch (error) {
         dropSocket(CloseCode.Normal, 'auth message not encodable');
         failure(`the auth message could not be encoded: ${messageOf(error)}`, null);
@@ -205,7 +211,7 @@ export function createConnection(
         return;
       }
       if (!ready) {
-        if (matches(data, { type: 'auth-ok' })) opened();
+        if (protocol.parse(data).kind === 'auth-ok') opened();
         return;
       }
       counters.messagesIn++;
@@ -228,6 +234,7 @@ export function createConnection(
     counters.connections++;
     outageSince = null;
     authRetried = false;
+    hooks.opened();
     setStatus('open', { attempt: 0 });
     // Backoff starts again from the bottom only once the connection has proved itself.
     timers.stable = env.setTimeout(() => (backoffStep = 0), retry.stableAfter);

@@ -85,16 +85,24 @@ describe('hub', () => {
     expect(server.stats()).toMatchObject({ connections: 1, totalConnections: 1 });
   });
 
-  test('send says sent once the socket is open, and refuses before with the reason', async () => {
+  test('a send before the socket opens is queued, then goes out first, in order; after that sends go out at once', async () => {
     const hub = makeHub();
     const tab = recordingSink();
     const { tabId } = hub.attach(tab.sink);
-    expect(hub.send(tabId, { early: true })).toMatchObject({ outcome: 'refused', reason: 'not-open' });
+    expect(hub.send(tabId, { early: 1 })).toEqual({ outcome: 'queued' });
+    expect(hub.send(tabId, { early: 2 })).toEqual({ outcome: 'queued' });
+    expect(hub.stats()).toMatchObject({ outboxMessages: 2, outboxBytes: 22 });
     await until(() => tab.states().includes('open'));
     expect(hub.send(tabId, { hello: 'server' })).toEqual({ outcome: 'sent' });
-    await until(() => server.received.length === 1);
-    expect(server.received).toEqual([{ hello: 'server' }]);
-    expect(hub.stats().messagesOut).toBe(1);
+    await until(() => server.received.length === 3);
+    expect(server.received).toEqual([{ early: 1 }, { early: 2 }, { hello: 'server' }]);
+    expect(hub.stats()).toMatchObject({ messagesOut: 3, outboxMessages: 0, outboxBytes: 0 });
+  });
+
+  test('with the outbox off, a send before the socket opens is refused with the reason', () => {
+    const hub = makeHub({ outbox: { maxMessages: 0, maxBytes: 0 } });
+    const { tabId } = hub.attach(recordingSink().sink);
+    expect(hub.send(tabId, 1)).toMatchObject({ outcome: 'refused', reason: 'not-open' });
   });
 
   test('send refuses what cannot be encoded, what is too large, and unknown tabs, and carries on', async () => {

@@ -6,3 +6,4 @@ export { createHub, type Hub, type HubOptions, type TabSink } from './hub.js';
 export type { LockManagerLike } from './locks.js';
 export type * from './protocol.js';
 export { hostSharedWorker, type HostOptions, type SharedWorkerScopeLike } from './shared-worker-host.js';
+export { defaultProtocol, type WireProtocol } from './wire-protocol.js';

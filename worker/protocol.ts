@@ -44,17 +44,95 @@ export interface Status {
 }
 
 /**
- * The default wire format's own messages. With an `auth` option the hub sends `AuthMessage` first on every new
- * socket and reports `open` only once the server answers `AuthAccepted`; a server refuses by closing with 4401
- * (or 4403, or 1008). Ping and pong are `{"type":"ping"}` and `{"type":"pong"}` unless `heartbeat` says otherwise.
+ * The default wire protocol: JSON text frames, one message each, discriminated by `type`. README.md ("Wire
+ * protocol") describes it for server authors; `worker/wire-protocol.ts` maps it to the hub's operations.
  */
-export interface AuthMessage {
-  readonly type: 'auth';
-  readonly token: string;
+export namespace Wire {
+  /** client → server. Sent first on every socket when the client has `auth`; answered by `AuthAccepted`. */
+  export interface Auth {
+    readonly type: 'auth';
+    readonly token: string;
+  }
+  /** client → server. Start sending this channel's messages; answered by `Subscribed`. */
+  export interface Subscribe {
+    readonly type: 'subscribe';
+    readonly channel: string;
+  }
+  /**
+   * client → server. Subscribe and first replay every message of the channel after `after`, then answer `Subscribed`.
+   * Sent instead of `Subscribe` when the hub has seen the channel before (after a reconnect).
+   */
+  export interface Resume {
+    readonly type: 'resume';
+    readonly channel: string;
+    readonly after: number;
+  }
+  /** client → server. */
+  export interface Unsubscribe {
+    readonly type: 'unsubscribe';
+    readonly channel: string;
+  }
+  /** client → server. Publish `data` on a channel (the server decides who receives it). */
+  export interface Publish {
+    readonly type: 'publish';
+    readonly channel: string;
+    readonly data: unknown;
+  }
+  /** client → server. Answered by a `Reply` or an `Error` with the same `id`. */
+  export interface Request {
+    readonly type: 'request';
+    readonly id: string;
+    readonly data: unknown;
+  }
+  /** server → client. */
+  export interface AuthAccepted {
+    readonly type: 'auth-ok';
+  }
+  /** server → client. `seq` is the channel's latest sequence number (0 if it has none), after any replay. */
+  export interface Subscribed {
+    readonly type: 'subscribed';
+    readonly channel: string;
+    readonly seq: number;
+  }
+  /** server → client. `seq` counts from 1 and grows by exactly 1 per message of the channel. */
+  export interface ChannelMessage {
+    readonly type: 'message';
+    readonly channel: string;
+    readonly seq: number;
+    readonly data: unknown;
+  }
+  /** server → client. */
+  export interface Reply {
+    readonly type: 'reply';
+    readonly id: string;
+    readonly data: unknown;
+  }
+  /** server → client. With `id`, the request of that id failed; without, the server reports a problem. */
+  export interface Error {
+    readonly type: 'error';
+    readonly id?: string;
+    readonly message: string;
+  }
+  /** Either way; the defaults of the `heartbeat` option. */
+  export interface Ping {
+    readonly type: 'ping';
+  }
+  export interface Pong {
+    readonly type: 'pong';
+  }
+  export type ClientMessage = Auth | Subscribe | Resume | Unsubscribe | Publish | Request | Ping;
+  export type ServerMessage = AuthAccepted | Subscribed | ChannelMessage | Reply | Error | Pong;
 }
-export interface AuthAccepted {
-  readonly type: 'auth-ok';
-}
+
+/** What the hub makes of one decoded server message (see `WireProtocol.parse`). */
+export type ServerEvent =
+  | { readonly kind: 'auth-ok' }
+  | { readonly kind: 'subscribed'; readonly channel: string; readonly seq: number }
+  | { readonly kind: 'message'; readonly channel: string; readonly seq: number; readonly data: unknown }
+  | { readonly kind: 'reply'; readonly id: string; readonly data: unknown }
+  | { readonly kind: 'error'; readonly id: string | null; readonly message: string }
+  /** Anything else: passed to every tab as a plain `message` event. */
+  | { readonly kind: 'other'; readonly data: unknown };
 
 /** An error as it crosses a port: plain data, rebuilt into an `Error` on the other side. */
 export interface ErrorInfo {
@@ -72,14 +150,24 @@ export type ErrorCode =
   /** The transport could not be started or was lost. */
   | 'transport-failed'
   /** A tab posted something the hub does not understand. */
-  | 'bad-request';
+  | 'bad-request'
+  /** A request got no reply within its timeout. */
+  | 'request-timeout'
+  /** The connection (or the hub) went away before a request was answered. */
+  | 'connection-closed'
+  /** The server answered with an error message. */
+  | 'server-error'
+  /** A request could not be sent (the message says why: outbox full, too large, not encodable, closed). */
+  | 'refused';
 
 /** Why a send was refused. */
 export type RefusalReason =
-  /** The socket is not open. */
+  /** The socket is not open and the message may not wait (the outbox is off). */
   | 'not-open'
   /** The data could not be cloned to the hub or encoded by the codec. */
   | 'not-encodable'
+  /** The socket is down and the outbox is full (`outbox.maxMessages` or `outbox.maxBytes`). */
+  | 'outbox-full'
   /** The encoded message is larger than `maxMessageBytes`. */
   | 'too-large'
   /** This client was closed. */
@@ -89,7 +177,10 @@ export type RefusalReason =
 
 /** What became of a `send`. */
 export type SendResult =
+  /** Handed to the socket now. */
   | { readonly outcome: 'sent' }
+  /** The socket is down: waiting in the hub's outbox, to go out in order when it opens. */
+  | { readonly outcome: 'queued' }
   | { readonly outcome: 'refused'; readonly reason: RefusalReason; readonly message: string };
 
 /** The numbers a hub keeps. */
@@ -107,6 +198,21 @@ export interface Stats {
   readonly decodeErrors: number;
   /** Tab requests the hub refused as malformed. */
   readonly badRequests: number;
+  /** Channels with at least one subscribed tab. */
+  readonly channels: number;
+  /** Messages waiting in the outbox, and their encoded bytes. */
+  readonly outboxMessages: number;
+  readonly outboxBytes: number;
+  /** Channel messages already seen (a resume overlapping what arrived), dropped. */
+  readonly duplicatesDropped: number;
+  /** Ranges of channel messages the server could no longer replay. */
+  readonly gaps: number;
+  /** Server messages for a channel no tab subscribes to, ignored. */
+  readonly unroutedMessages: number;
+  /** Replies and errors for a request id the hub does not know (answered late, or never asked), ignored. */
+  readonly unknownReplies: number;
+  /** Requests waiting for a reply. */
+  readonly pendingRequests: number;
   /** Sockets this hub has opened over its life. */
   readonly connections: number;
   /** Tabs that ever attached to this hub. */
@@ -124,8 +230,28 @@ export interface Stats {
 /** One thing the hub tells a tab. Tabs receive these in batches (`HubEvent[]`) over a plain port. */
 export type HubEvent =
   | { readonly type: 'message'; readonly data: unknown }
+  | { readonly type: 'channel'; readonly channel: string; readonly seq: number; readonly data: unknown }
+  /** Messages `from`..`to` (inclusive) of `channel` are lost: the server could no longer replay them. */
+  | { readonly type: 'gap'; readonly channel: string; readonly from: number; readonly to: number }
+  | { readonly type: 'reply'; readonly requestId: string; readonly data: unknown }
+  | { readonly type: 'reply-error'; readonly requestId: string; readonly error: ErrorInfo }
   | { readonly type: 'status'; readonly status: Status }
   | { readonly type: 'error'; readonly error: ErrorInfo };
+
+/** What may wait while the socket is down; see the client's `outbox` option. */
+export interface OutboxSettings {
+  readonly maxMessages: number;
+  readonly maxBytes: number;
+}
+
+/** How a tab subscribes to a channel. */
+export interface SubscribeRequest {
+  readonly channel: string;
+  /** Deliver the hub's latest message of the channel at once, if it has one. */
+  readonly last: boolean;
+  /** The last sequence number this tab saw, so a new hub can resume where an old one left off. */
+  readonly after: number | null;
+}
 
 /** When and how often the hub tries again; see the client's `reconnect` option for each field. */
 export interface ReconnectSettings {
@@ -158,6 +284,7 @@ export interface HubConfig {
   readonly lingerMs: number;
   /** Largest encoded message a tab may send, in bytes. */
   readonly maxMessageBytes: number;
+  readonly outbox: OutboxSettings;
   readonly reconnect: ReconnectSettings;
   readonly heartbeat: HeartbeatSettings;
 }
@@ -189,6 +316,13 @@ export interface HubRemote {
   /** `auth` arrives as a Comlink proxy of the tab's `auth` option; top-level so that Comlink transfers it. */
   attach(request: AttachRequest, events: MessagePort, auth?: TokenProvider): Promise<AttachReply>;
   send(tabId: string, data: unknown): SendResult;
+  subscribe(tabId: string, request: SubscribeRequest): void;
+  unsubscribe(tabId: string, channel: string): void;
+  publish(tabId: string, channel: string, data: unknown): SendResult;
+  /** The answer arrives as a `reply` or `reply-error` event for `requestId`, which the tab chooses. */
+  request(tabId: string, requestId: string, data: unknown): SendResult;
+  /** The tab stopped waiting (its timeout passed): forget the request. */
+  cancelRequest(tabId: string, requestId: string): void;
   stats(): Stats;
   detach(tabId: string): void;
   /** Retry now, resetting the backoff (after `unauthorized`, `failed` or `suspended` too). */

@@ -16,7 +16,15 @@ export interface ReferenceServerOptions {
    * anything else closes the socket with 4401. `null` asks for no auth. @default null
    */
   readonly tokens?: readonly string[] | null;
+  /** Messages each channel keeps for `resume`; older ones are gone, and a resume from before them has a gap. @default 1000 */
+  readonly replayLimit?: number;
 }
+
+/**
+ * What the server does with a request: the reply's data, a thrown Error for an error reply, or `undefined` for no
+ * answer at all (to test timeouts). @default `{ echo: data }`
+ */
+export type RequestHandler = (data: unknown) => unknown;
 
 export interface ServerStats {
   /** Sockets open now. */
@@ -29,6 +37,10 @@ export interface ServerStats {
   readonly messagesSent: number;
   /** Sockets closed with 4401 for a missing or wrong token. */
   readonly authRefusals: number;
+  /** Channels with at least one subscribed socket, and their subscriber counts. */
+  readonly subscribers: Readonly<Record<string, number>>;
+  /** Each channel's latest sequence number. */
+  readonly heads: Readonly<Record<string, number>>;
 }
 
 export interface ReferenceServer {
@@ -40,8 +52,10 @@ export interface ReferenceServer {
   stats(): ServerStats;
   /** Client messages received, oldest first (bounded by `keepReceived`). */
   readonly received: unknown[];
-  /** Sends `data` as JSON to every socket; returns how many sockets it went to. */
+  /** Sends `data` as JSON to every socket, outside any channel; returns how many sockets it went to. */
   publish(data: unknown): number;
+  /** Publishes `data` on `channel` with the next sequence number; returns that number. */
+  publishTo(channel: string, data: unknown): number;
   /** Sends a raw text frame to every socket, JSON or not. */
   publishRaw(text: string): number;
   /** Closes every socket with `code`. */
@@ -52,6 +66,8 @@ export interface ReferenceServer {
   setSilent(silent: boolean): void;
   /** Changes the tokens accepted from now on; `null` asks for no auth. */
   acceptTokens(tokens: readonly string[] | null): void;
+  /** Replaces how requests are answered. */
+  onRequest(handler: RequestHandler): void;
   /** Closes every socket (1012) and stops listening for `downMs`, then listens again on the same port. */
   restart(downMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -72,6 +88,18 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     authRefusals: 0,
   };
   let tokens = options.tokens ?? null;
+  const replayLimit = options.replayLimit ?? 1000;
+  let answer: RequestHandler = (data) => ({ echo: data });
+  /** Per channel: its subscribers, its sequence number, and the last `replayLimit` frames for resume. */
+  const channels = new Map<
+    string,
+    { subscribers: Set<WebSocket>; seq: number; replay: { seq: number; text: string }[] }
+  >();
+  const channel = (name: string) => {
+    let state = channels.get(name);
+    if (!state) channels.set(name, (state = { subscribers: new Set(), seq: 0, replay: [] }));
+    return state;
+  };
   /** Sockets still waiting to show a token; they get no broadcasts. */
   const unauthenticated = new WeakSet<WebSocket>();
   let refuse = 0;
@@ -99,7 +127,10 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     sockets.add(socket);
     counters.totalConnections++;
     if (tokens) unauthenticated.add(socket);
-    socket.on('close', () => sockets.delete(socket));
+    socket.on('close', () => {
+      sockets.delete(socket);
+      for (const state of channels.values()) state.subscribers.delete(socket);
+    });
     socket.on('message', (raw, isBinary) => {
       counters.messagesReceived++;
       let message: unknown = raw;
@@ -122,9 +153,52 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
       }
       received.push(message);
       if (received.length > keepReceived) received.shift();
-      if (isRecord(message) && message['type'] === 'ping' && !silent)
-        send(socket, JSON.stringify({ type: 'pong' }));
+      if (isRecord(message)) handleMessage(socket, message);
     });
+  }
+
+  /** The server side of tabmux's wire protocol (README.md, "Wire protocol"). */
+  function handleMessage(socket: WebSocket, message: Record<string, unknown>): void {
+    const name = message['channel'];
+    const reply = (body: unknown) => send(socket, JSON.stringify(body));
+    switch (message['type']) {
+      case 'ping':
+        if (!silent) reply({ type: 'pong' });
+        return;
+      case 'subscribe':
+      case 'resume': {
+        if (typeof name !== 'string' || name === '')
+          return reply({ type: 'error', message: 'a channel name is required' });
+        const state = channel(name);
+        state.subscribers.add(socket);
+        const after = message['type'] === 'resume' ? Number(message['after']) : state.seq;
+        for (const frame of state.replay) if (frame.seq > after) send(socket, frame.text);
+        return reply({ type: 'subscribed', channel: name, seq: state.seq });
+      }
+      case 'unsubscribe':
+        if (typeof name === 'string') channels.get(name)?.subscribers.delete(socket);
+        return;
+      case 'publish':
+        if (typeof name !== 'string' || name === '')
+          return reply({ type: 'error', message: 'a channel name is required' });
+        server.publishTo(name, message['data']);
+        return;
+      case 'request': {
+        const id = message['id'];
+        if (typeof id !== 'string') return reply({ type: 'error', message: 'a request needs a string id' });
+        try {
+          const data = answer(message['data']);
+          if (data !== undefined) reply({ type: 'reply', id, data });
+          return;
+        } catch (error) {
+          return reply({
+            type: 'error',
+            id,
+            message: error instanceof Error ? error.message : String(error),
+          });
+        }
+      }
+    }
   }
 
   function onUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -151,7 +225,11 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     } catch {
       return reply(response, 400, { error: 'the body must be JSON' });
     }
-    if (route === 'POST /publish') return reply(response, 200, { delivered: server.publish(json) });
+    if (route === 'POST /publish') {
+      const name = new URL(request.url ?? '/', 'http://x').searchParams.get('channel');
+      if (name) return reply(response, 200, { seq: server.publishTo(name, json) });
+      return reply(response, 200, { delivered: server.publish(json) });
+    }
     if (!options.faults || !path.startsWith('/faults/') || !isRecord(json))
       return reply(response, 404, { error: 'not found' });
     switch (route) {
@@ -216,8 +294,29 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
       return `http://${host}:${port}`;
     },
     received,
-    stats: () => ({ connections: sockets.size, ...counters }),
+    stats: () => ({
+      connections: sockets.size,
+      ...counters,
+      subscribers: Object.fromEntries(
+        [...channels]
+          .filter(([, state]) => state.subscribers.size > 0)
+          .map(([name, state]) => [name, state.subscribers.size]),
+      ),
+      heads: Object.fromEntries([...channels].map(([name, state]) => [name, state.seq])),
+    }),
     publish: (data) => broadcastText(JSON.stringify(data)),
+    publishTo(name, data) {
+      const state = channel(name);
+      const seq = ++state.seq;
+      const text = JSON.stringify({ type: 'message', channel: name, seq, data });
+      state.replay.push({ seq, text });
+      if (state.replay.length > replayLimit) state.replay.shift();
+      for (const socket of state.subscribers) send(socket, text);
+      return seq;
+    },
+    onRequest(handler) {
+      answer = handler;
+    },
     publishRaw: (text) => broadcastText(text),
     closeAll(code, reason = '') {
       for (const socket of sockets) socket.close(code, reason);

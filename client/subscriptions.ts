@@ -1,0 +1,75 @@
+import type { SubscribeRequest } from '../worker/protocol.js';
+
+/** Receives a channel's messages; `seq` is the server's sequence number for the channel. */
+export type ChannelHandler = (
+  data: unknown,
+  meta: { readonly channel: string; readonly seq: number },
+) => void;
+
+export interface SubscribeOptions {
+  /** Receive the latest message the hub already has for the channel, at once. @default true */
+  readonly last?: boolean;
+}
+
+interface Entry {
+  readonly handlers: Set<ChannelHandler>;
+  /** Sent to the hub with the first handler (later ones are served from `latest` here). */
+  readonly last: boolean;
+  lastSeq: number | null;
+  latest: { readonly seq: number; readonly data: unknown } | null;
+}
+
+/** This tab's handlers per channel. The hub is told of a channel once, whatever the number of handlers. */
+export function createSubscriptions(report: (error: unknown) => void) {
+  const channels = new Map<string, Entry>();
+
+  function call(handler: ChannelHandler, channel: string, seq: number, data: unknown): void {
+    try {
+      handler(data, { channel, seq });
+    } catch (error) {
+      report(error);
+    }
+  }
+
+  return {
+    /** Adds a handler; says whether the hub must be told (the channel's first handler in this tab). */
+    add(channel: string, handler: ChannelHandler, options: SubscribeOptions): boolean {
+      const last = options.last !== false;
+      const entry = channels.get(channel);
+      if (!entry) {
+        channels.set(channel, { handlers: new Set([handler]), last, lastSeq: null, latest: null });
+        return true;
+      }
+      entry.handlers.add(handler);
+      const latest = entry.latest;
+      // Later handlers of the same tab get the latest from here; the hub sends it only once per tab.
+      if (last && latest)
+        queueMicrotask(() => entry.handlers.has(handler) && call(handler, channel, latest.seq, latest.data));
+      return false;
+    },
+    /** Removes a handler; says whether that was the channel's last one in this tab. */
+    remove(channel: string, handler: ChannelHandler): boolean {
+      const entry = channels.get(channel);
+      if (!entry?.handlers.delete(handler) || entry.handlers.size > 0) return false;
+      channels.delete(channel);
+      return true;
+    },
+    has: (channel: string) => channels.has(channel),
+    /** Hands a message to the channel's handlers, once: what this tab saw already is dropped. */
+    deliver(channel: string, seq: number, data: unknown): void {
+      const entry = channels.get(channel);
+      if (!entry || (entry.lastSeq !== null && seq <= entry.lastSeq)) return;
+      entry.lastSeq = seq;
+      entry.latest = { seq, data };
+      for (const handler of [...entry.handlers]) call(handler, channel, seq, data);
+    },
+    /** What to tell a hub this tab (re)attaches to, so that it resumes where this tab left off. */
+    requests(): SubscribeRequest[] {
+      return [...channels].map(([channel, entry]) => ({ channel, last: entry.last, after: entry.lastSeq }));
+    },
+    request(channel: string): SubscribeRequest | undefined {
+      const entry = channels.get(channel);
+      return entry && { channel, last: entry.last, after: entry.lastSeq };
+    },
+  };
+}

@@ -1,0 +1,101 @@
+/** One channel as the hub tracks it. */
+interface Channel {
+  /** Tabs subscribed to it; the server is subscribed while this is not empty. */
+  readonly tabs: Set<string>;
+  /** The last sequence number delivered (or the server's head when it acknowledged); `null` until known. */
+  lastSeq: number | null;
+  latest: { readonly seq: number; readonly data: unknown } | null;
+}
+
+/** What became of an inbound channel message. */
+export type Arrival =
+  | { readonly kind: 'deliver'; readonly tabs: ReadonlySet<string>; readonly gap: Range | null }
+  | { readonly kind: 'duplicate' }
+  | { readonly kind: 'unrouted' };
+
+export interface Range {
+  readonly from: number;
+  readonly to: number;
+}
+
+/**
+ * The hub's channels: which tabs want each one, the last sequence number seen, and the latest message.
+ * Reference counts are per tab, so the server sees one subscribe for the first tab and one unsubscribe for the last.
+ */
+export function createChannels() {
+  const channels = new Map<string, Channel>();
+
+  return {
+    get size() {
+      return channels.size;
+    },
+    names: () => channels.keys(),
+    has: (channel: string) => channels.has(channel),
+    tabsOf: (channel: string): ReadonlySet<string> => channels.get(channel)?.tabs ?? new Set(),
+    lastSeq: (channel: string) => channels.get(channel)?.lastSeq ?? null,
+    latest: (channel: string) => channels.get(channel)?.latest ?? null,
+
+    /**
+     * Adds `tabId` to `channel`. `after` (what the tab saw before, under another hub) seeds the resume point of a
+     * channel new to this hub. Returns whether the channel is new, i.e. the server must be told.
+     */
+    add(channel: string, tabId: string, after: number | null): boolean {
+      const existing = channels.get(channel);
+      if (existing) {
+        existing.tabs.add(tabId);
+        return false;
+      }
+      channels.set(channel, { tabs: new Set([tabId]), lastSeq: after, latest: null });
+      return true;
+    },
+
+    /** Removes `tabId` from `channel`; returns whether that was the last tab (the server must be told). */
+    remove(channel: string, tabId: string): boolean {
+      const state = channels.get(channel);
+      if (!state?.tabs.delete(tabId) || state.tabs.size > 0) return false;
+      channels.delete(channel);
+      return true;
+    },
+
+    /** Removes a tab from every channel; returns the channels it was the last tab of. */
+    removeTab(tabId: string): string[] {
+      const emptied: string[] = [];
+      for (const [name, state] of channels) {
+        if (state.tabs.delete(tabId) && state.tabs.size === 0) {
+          channels.delete(name);
+          emptied.push(name);
+        }
+      }
+      return emptied;
+    },
+
+    /** The server acknowledged a subscription with its head `seq`: anything between what we saw and it is lost. */
+    acknowledge(channel: string, seq: number): Range | null {
+      const state = channels.get(channel);
+      if (!state) return null;
+      const last = state.lastSeq;
+      // A head below what we saw means the server lost its history (a restart without storage): count afresh.
+      if (last === null || seq < last) {
+        state.lastSeq = seq;
+        return null;
+      }
+      if (seq === last) return null;
+      state.lastSeq = seq;
+      return { from: last + 1, to: seq };
+    },
+
+    /** Decides what to do with an inbound message: deliver (noting any gap before it), or drop. */
+    arrive(channel: string, seq: number, data: unknown): Arrival {
+      const state = channels.get(channel);
+      if (!state) return { kind: 'unrouted' };
+      const last = state.lastSeq;
+      if (last !== null && seq <= last) return { kind: 'duplicate' };
+      state.lastSeq = seq;
+      state.latest = { seq, data };
+      const gap = last !== null && seq > last + 1 ? { from: last + 1, to: seq - 1 } : null;
+      return { kind: 'deliver', tabs: state.tabs, gap };
+    },
+  };
+}
+
+export type Channels = ReturnType<typeof createChannels>;

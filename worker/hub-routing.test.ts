@@ -1,0 +1,112 @@
+import { afterEach, beforeEach, expect, test } from 'vitest';
+import { startReferenceServer, type ReferenceServer } from '../demo/server/reference-server.js';
+import { NodeWebSocket, recordingSink, testConfig, until } from '../test/helpers.js';
+import { createHub, type Hub } from './hub.js';
+import type { HubEvent } from './protocol.js';
+
+let server: ReferenceServer;
+let hub: Hub;
+
+beforeEach(async () => {
+  server = await startReferenceServer();
+  hub = createHub(testConfig({ url: server.url }), { environment: { WebSocket: NodeWebSocket } });
+});
+afterEach(async () => {
+  hub.dispose();
+  await server.close();
+});
+
+const channelEvents = (events: HubEvent[]) =>
+  events.flatMap((event) => (event.type === 'channel' ? [`${event.channel}:${event.seq}`] : []));
+
+async function openTab() {
+  const tab = recordingSink();
+  const { tabId } = hub.attach(tab.sink);
+  await until(() => hub.stats().state === 'open');
+  return { ...tab, tabId };
+}
+
+test('reference counts: one subscribe per channel, one unsubscribe when its last tab detaches', async () => {
+  const [a, b, c] = [await openTab(), await openTab(), await openTab()];
+  hub.subscribe(a.tabId, { channel: 'A', last: true, after: null });
+  hub.subscribe(b.tabId, { channel: 'A', last: true, after: null });
+  hub.subscribe(c.tabId, { channel: 'B', last: true, after: null });
+  await until(() => server.stats().subscribers['B'] === 1 && server.stats().subscribers['A'] === 1);
+  hub.detach(c.tabId);
+  await until(() => server.stats().subscribers['B'] === undefined);
+  hub.unsubscribe(a.tabId, 'A');
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  expect(server.stats().subscribers).toEqual({ A: 1 });
+  const types = server.received.map(
+    (m) => `${(m as { type: string }).type}:${(m as { channel: string }).channel}`,
+  );
+  expect(types).toEqual(['subscribe:A', 'subscribe:B', 'unsubscribe:B']);
+});
+
+test('routing: channel messages reach only subscribed tabs; replies only the asking tab', async () => {
+  const [a, b] = [await openTab(), await openTab()];
+  hub.subscribe(a.tabId, { channel: 'A', last: true, after: null });
+  await until(() => server.stats().subscribers['A'] === 1);
+  server.publishTo('A', 'x');
+  expect(hub.request(b.tabId, 'r1', 'question')).toEqual({ outcome: 'sent' });
+  await until(() => channelEvents(a.events).length === 1 && b.events.some((e) => e.type === 'reply'));
+  expect(channelEvents(a.events)).toEqual(['A:1']);
+  expect(channelEvents(b.events)).toEqual([]);
+  expect(b.events.filter((e) => e.type === 'reply')).toEqual([
+    { type: 'reply', requestId: 'r1', data: { echo: 'question' } },
+  ]);
+  expect(a.events.some((e) => e.type === 'reply')).toBe(false);
+});
+
+test('the requests of a tab that detaches are dropped; their late replies are ignored and counted', async () => {
+  const a = await openTab();
+  await openTab();
+  server.onRequest(() => undefined);
+  hub.request(a.tabId, 'r1', 'q');
+  await until(() => server.received.length === 1);
+  expect(hub.stats().pendingRequests).toBe(1);
+  hub.detach(a.tabId);
+  expect(hub.stats().pendingRequests).toBe(0);
+  const id = (server.received[0] as { id: string }).id;
+  server.publishRaw(JSON.stringify({ type: 'reply', id, data: 'too late' }));
+  await until(() => hub.stats().unknownReplies === 1);
+});
+
+test('a request sent on a socket that closes is rejected with connection-closed', async () => {
+  const a = await openTab();
+  server.onRequest(() => undefined);
+  hub.request(a.tabId, 'r1', 'q');
+  await until(() => server.received.length === 1);
+  server.closeAll(1012);
+  await until(() => a.events.some((e) => e.type === 'reply-error'));
+  expect(a.events.find((e) => e.type === 'reply-error')).toMatchObject({
+    requestId: 'r1',
+    error: { code: 'connection-closed' },
+  });
+});
+
+test('after a reconnect the hub resumes every live channel from its last sequence number', async () => {
+  const a = await openTab();
+  hub.subscribe(a.tabId, { channel: 'A', last: true, after: null });
+  await until(() => server.stats().subscribers['A'] === 1);
+  server.publishTo('A', 1);
+  server.publishTo('A', 2);
+  await until(() => channelEvents(a.events).length === 2);
+  server.closeAll(1012);
+  await until(() => server.stats().connections === 0);
+  server.publishTo('A', 3);
+  await until(() => channelEvents(a.events).length === 3, 5000);
+  expect(channelEvents(a.events)).toEqual(['A:1', 'A:2', 'A:3']);
+  expect(server.received.at(-1)).toEqual({ type: 'resume', channel: 'A', after: 2 });
+});
+
+test('malformed tab requests throw a TypeError and are counted; the hub carries on', async () => {
+  const a = await openTab();
+  expect(() => hub.subscribe(a.tabId, { channel: '', last: true, after: null })).toThrow(/non-empty string/);
+  expect(() => hub.subscribe('nobody', { channel: 'A', last: true, after: null })).toThrow(/not attached/);
+  expect(() => hub.subscribe(a.tabId, null as never)).toThrow(TypeError);
+  expect(() => hub.publish(a.tabId, 7 as never, 'x')).toThrow(/non-empty string/);
+  expect(() => hub.request(a.tabId, '', 'x')).toThrow(/request id/);
+  expect(hub.stats()).toMatchObject({ badRequests: 5, state: 'open' });
+  expect(hub.publish(a.tabId, 'A', 'fine')).toEqual({ outcome: 'sent' });
+});
