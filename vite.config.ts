@@ -5,8 +5,9 @@ const demoAtRoot: Plugin = {
   name: 'tabmux-demo-at-root',
   configureServer(server) {
     server.middlewares.use((request, response, next) => {
-      if (request.url !== '/') return next();
-      response.writeHead(302, { Location: '/demo/web/' });
+      const [path, query] = (request.url ?? '').split('?');
+      if (path !== '/') return next();
+      response.writeHead(302, { Location: `/demo/web/${query ? `?${query}` : ''}` });
       response.end();
     });
   },
@@ -14,7 +15,18 @@ const demoAtRoot: Plugin = {
 
 export default defineConfig({
   plugins: [demoAtRoot],
-  worker: { format: 'es' },
+  build: {
+    outDir: 'dist/demo',
+    emptyOutDir: true,
+    rollupOptions: { input: 'demo/web/index.html' },
+  },
+  worker: {
+    format: 'es',
+    // The worker's file name carries a hash of its content. Tabs share a SharedWorker only when its URL matches,
+    // so after a deploy old and new tabs run separate hubs: tabs of different builds, which may speak
+    // different tab⇄hub messages, never share one.
+    rollupOptions: { output: { entryFileNames: 'assets/[name]-[hash].js' } },
+  },
   // Without this the dev server discovers Comlink on first load, re-optimizes and reloads the page.
   optimizeDeps: { include: ['comlink'] },
   test: {

@@ -1,7 +1,10 @@
-// `npm start`: the reference server and the demo's dev server, side by side.
-import { createServer } from 'vite';
+// `npm start`: the reference server (with the simulator) and the dashboard's dev server, side by side.
+// `npm start -- --prod` (or `npm run preview`) builds the dashboard and serves the built files instead.
+import { parseArgs } from 'node:util';
+import { build, createServer, preview } from 'vite';
 import { startReferenceServer } from './server/reference-server.js';
 
+const { values } = parseArgs({ options: { prod: { type: 'boolean', default: false } } });
 const serverPort = Number(process.env['SERVER_PORT'] ?? 8787);
 const demoPort = Number(process.env['DEMO_PORT'] ?? 5173);
 for (const [name, port] of [
@@ -15,14 +18,20 @@ for (const [name, port] of [
 }
 
 // Fault controls are on here so the demo can show recovery; they are never on by default.
-const server = await startReferenceServer({ port: serverPort, faults: true });
+const server = await startReferenceServer({ port: serverPort, faults: true, simulator: { rate: 20 } });
 process.env['VITE_SERVER_PORT'] = String(server.port);
-const vite = await createServer({ server: { port: demoPort, strictPort: true, host: '127.0.0.1' } });
-await vite.listen();
+const listen = { port: demoPort, strictPort: true, host: '127.0.0.1' };
+if (values.prod) {
+  await build({ logLevel: 'warn' });
+  const served = await preview({ preview: listen });
+  served.printUrls();
+} else {
+  const vite = await createServer({ server: listen });
+  await vite.listen();
+}
 
 console.log(`
-  tabmux demo
-  open   http://localhost:${demoPort}/   (in several tabs: they share one connection)
+  tabmux demo${values.prod ? ' (production build)' : ''}
+  open   http://localhost:${demoPort}/${values.prod ? 'demo/web/' : ''}   (in several tabs: they share one connection)
   server ${server.url}   stats: ${server.httpUrl}/stats
-  publish: curl -d '{"hello":"tabs"}' ${server.httpUrl}/publish
 `);

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { createSimulator, type Simulator } from './simulator.js';
 
 export interface ReferenceServerOptions {
   /** Port to listen on; 0 picks a free one. @default 0 */
@@ -18,6 +19,8 @@ export interface ReferenceServerOptions {
   readonly tokens?: readonly string[] | null;
   /** Messages each channel keeps for `resume`; older ones are gone, and a resume from before them has a gap. @default 1000 */
   readonly replayLimit?: number;
+  /** Publishes dashboard traffic on `metrics`, `events` and `alerts` (the demo); `null` publishes nothing. @default null */
+  readonly simulator?: { readonly rate?: number; readonly seed?: number } | null;
 }
 
 /**
@@ -68,6 +71,8 @@ export interface ReferenceServer {
   acceptTokens(tokens: readonly string[] | null): void;
   /** Replaces how requests are answered. */
   onRequest(handler: RequestHandler): void;
+  /** The traffic simulator, when the server was started with one. */
+  readonly simulator: Simulator | null;
   /** Closes every socket (1012) and stops listening for `downMs`, then listens again on the same port. */
   restart(downMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -89,7 +94,14 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
   };
   let tokens = options.tokens ?? null;
   const replayLimit = options.replayLimit ?? 1000;
-  let answer: RequestHandler = (data) => ({ echo: data });
+  let answer: RequestHandler = (data) => history(data) ?? { echo: data };
+  /** `{ op: 'history', channel, limit }` answers with the channel's buffered messages, oldest first. */
+  function history(data: unknown): { channel: string; messages: unknown[] } | undefined {
+    if (!isRecord(data) || data['op'] !== 'history' || typeof data['channel'] !== 'string') return undefined;
+    const limit = Math.max(0, Math.min(Number(data['limit'] ?? 100), replayLimit));
+    const frames = channels.get(data['channel'])?.replay.slice(-limit) ?? [];
+    return { channel: data['channel'], messages: frames.map((frame) => JSON.parse(frame.text) as unknown) };
+  }
   /** Per channel: its subscribers, its sequence number, and the last `replayLimit` frames for resume. */
   const channels = new Map<
     string,
@@ -217,7 +229,8 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     const path = new URL(request.url ?? '/', 'http://x').pathname;
     const route = `${request.method} ${path}`;
     if (request.method === 'OPTIONS') return reply(response, 204);
-    if (route === 'GET /stats') return reply(response, 200, server.stats());
+    if (route === 'GET /stats')
+      return reply(response, 200, { ...server.stats(), rate: server.simulator?.rate ?? null });
     const body = request.method === 'POST' ? await readBody(request) : '';
     let json: unknown;
     try {
@@ -245,6 +258,15 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
       case 'POST /faults/silence':
         server.setSilent(json['silent'] !== false);
         return reply(response, 200, { ok: true });
+      case 'POST /faults/simulator': {
+        if (!server.simulator) return reply(response, 404, { error: 'this server runs no simulator' });
+        try {
+          server.simulator.setRate(Number(json['rate']));
+        } catch (error) {
+          return reply(response, 400, { error: (error as Error).message });
+        }
+        return reply(response, 200, { rate: server.simulator.rate });
+      }
       case 'POST /faults/raw':
         return reply(response, 200, { delivered: server.publishRaw(String(json['text'] ?? '')) });
       case 'POST /faults/restart':
@@ -283,6 +305,10 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
 
   await listen();
 
+  // `server` is read when the simulator publishes, after it exists.
+  const simulator = options.simulator
+    ? createSimulator({ ...options.simulator, publish: (name, data) => server.publishTo(name, data) })
+    : null;
   const server: ReferenceServer = {
     get port() {
       return port;
@@ -317,6 +343,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     onRequest(handler) {
       answer = handler;
     },
+    simulator,
     publishRaw: (text) => broadcastText(text),
     closeAll(code, reason = '') {
       for (const socket of sockets) socket.close(code, reason);
@@ -336,10 +363,12 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
       await listen();
     },
     async close() {
+      server.simulator?.stop();
       await stopListening(1001, 'server shutting down');
       wss.close();
     },
   };
+  simulator?.start();
   return server;
 }
 

@@ -1,0 +1,149 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from '@playwright/test';
+import { build, preview, type PreviewServer } from 'vite';
+import { startReferenceServer, type ReferenceServer } from '../demo/server/reference-server.js';
+import { expect, expectConnections, test } from './fixtures.js';
+
+const TILES = ['m-total', 'm-pending', 'm-delivered', 'm-failed', 'm-rate'];
+
+async function openDashboard(context: BrowserContext, origin: string, server: ReferenceServer, query = '') {
+  const page = await context.newPage();
+  await page.goto(`${origin}/demo/web/?server=${encodeURIComponent(server.url)}${query}`);
+  await expect(page.locator('.conn')).toHaveAttribute('data-state', 'open');
+  return page;
+}
+
+const tiles = (page: Page) =>
+  page.evaluate((ids) => ids.map((id) => document.getElementById(id)!.textContent), TILES);
+
+/** Two tabs on the same channels show the same numbers over one connection. */
+async function twoTabsAgree(context: BrowserContext, origin: string, server: ReferenceServer) {
+  const pages = [await openDashboard(context, origin, server), await openDashboard(context, origin, server)];
+  await expectConnections(server, 1);
+  for (const page of pages)
+    await expect(page.locator('[data-part="sharing"]')).toContainText('2 tabs share 1 connection');
+  // Let the simulator publish a few metrics, then compare a moment when neither tab is mid-update.
+  await expect
+    .poll(async () => Number((await tiles(pages[0]!))[0]!.replaceAll(',', '')), { timeout: 10_000 })
+    .toBeGreaterThan(100);
+  await expect
+    .poll(async () => {
+      const [a, b, again] = [await tiles(pages[0]!), await tiles(pages[1]!), await tiles(pages[0]!)];
+      return JSON.stringify(a) === JSON.stringify(again) && JSON.stringify(a) === JSON.stringify(b);
+    })
+    .toBe(true);
+  expect((await tiles(pages[0]!)).every((value) => value !== '–')).toBe(true);
+}
+
+test.describe('the dashboard', () => {
+  let server: ReferenceServer;
+  test.beforeEach(async () => {
+    server = await startReferenceServer({ faults: true, simulator: { rate: 200 } });
+  });
+  test.afterEach(async () => server.close());
+
+  test('two tabs on the same channels show the same metric values over one connection', async ({
+    context,
+    origin,
+  }) => {
+    await twoTabsAgree(context, origin, server);
+  });
+
+  test('"Restart server" in one tab: both tabs show reconnecting, then open, and the feed goes on', async ({
+    context,
+    origin,
+  }) => {
+    const pages = [
+      await openDashboard(context, origin, server),
+      await openDashboard(context, origin, server),
+    ];
+    for (const page of pages) {
+      await page.evaluate(() => {
+        const seen: string[] = ((window as unknown as { seen: string[] }).seen = []);
+        window.dashboard.client.on('status', (status) => seen.push(status.state));
+      });
+    }
+    await pages[0]!.getByRole('button', { name: 'Restart server' }).click();
+    for (const page of pages) {
+      // What each tab went through, as its client reported it, then what its status component shows now.
+      await expect
+        .poll(() => page.evaluate(() => (window as unknown as { seen: string[] }).seen.slice(-2)), {
+          timeout: 15_000,
+        })
+        .toEqual(['reconnecting', 'open']);
+      await expect(page.locator('.conn')).toHaveAttribute('data-state', 'open');
+      expect(await page.evaluate(() => (window as unknown as { seen: string[] }).seen)).toContain(
+        'reconnecting',
+      );
+    }
+    const before = await pages[1]!.evaluate(() => window.dashboard.counters.messages);
+    const topRow = await pages[1]!.locator('#feed tr').first().textContent();
+    await expect
+      .poll(() => pages[1]!.evaluate(() => window.dashboard.counters.messages))
+      .toBeGreaterThan(before + 20);
+    await expect.poll(() => pages[1]!.locator('#feed tr').first().textContent()).not.toBe(topRow);
+    expect(server.stats().totalConnections).toBe(2);
+  });
+
+  test('a tab can watch other channels than its neighbour', async ({ context, origin }) => {
+    const all = await openDashboard(context, origin, server);
+    const metricsOnly = await openDashboard(context, origin, server, '&channels=metrics');
+    await expect(all.locator('#feed tr')).not.toHaveCount(0);
+    await expect.poll(async () => (await tiles(metricsOnly))[0]).not.toBe('–');
+    await expect(metricsOnly.locator('#feed tr')).toHaveCount(0);
+    await metricsOnly.getByRole('checkbox', { name: 'events' }).check();
+    await expect(metricsOnly.locator('#feed tr')).not.toHaveCount(0);
+    expect(server.stats().subscribers).toMatchObject({ events: 1, metrics: 1 });
+  });
+});
+
+test('the dashboard in a fixed state looks as it did (visual regression)', async ({ context, origin }) => {
+  const server = await startReferenceServer({ faults: true, simulator: { rate: 0 } });
+  try {
+    server.simulator!.seedHistory(7, Date.UTC(2026, 0, 15, 12, 0, 0));
+    const page = await context.newPage();
+    await page.setViewportSize({ width: 1280, height: 860 });
+    await page.goto(`${origin}/demo/web/?server=${encodeURIComponent(server.url)}`);
+    await expect(page.locator('.conn')).toHaveAttribute('data-state', 'open');
+    await expect(page.locator('#feed tr')).toHaveCount(40);
+    await expect(page.locator('[data-rate="0"]')).toHaveAttribute('aria-pressed', 'true');
+    await expect(page.locator('[data-part="sharing"]')).toContainText('1 tab uses 1 connection');
+    const mask = [page.locator('[data-part="rtt"]')];
+    await expect(page).toHaveScreenshot('dashboard.png', { mask });
+    // The README's picture is this very state, drawn by the suite's own browser.
+    if (process.env['TABMUX_DOCS_SCREENSHOT']) await page.screenshot({ path: 'docs/dashboard.png', mask });
+  } finally {
+    await server.close();
+  }
+});
+
+test.describe('the production build', () => {
+  let outDir: string;
+  let served: PreviewServer;
+  let server: ReferenceServer;
+  test.beforeAll(async () => {
+    outDir = await mkdtemp(join(tmpdir(), 'tabmux-build-'));
+    await build({ logLevel: 'error', build: { outDir, emptyOutDir: true } });
+    served = await preview({ logLevel: 'error', build: { outDir }, preview: { host: '127.0.0.1', port: 0 } });
+  });
+  test.afterAll(async () => {
+    await new Promise((resolve) => served.httpServer.close(resolve));
+    await rm(outDir, { recursive: true, force: true });
+  });
+  test.beforeEach(async () => {
+    server = await startReferenceServer({ faults: true, simulator: { rate: 200 } });
+  });
+  test.afterEach(async () => server.close());
+
+  test('names the worker by content hash, and two tabs show the same metric values over one connection', async ({
+    context,
+  }) => {
+    const assets = await readdir(join(outDir, 'assets'));
+    expect(assets.some((file) => /^shared-worker-[\w-]{8}\.js$/.test(file))).toBe(true);
+    const address = served.httpServer.address();
+    const origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    await twoTabsAgree(context, origin, server);
+  });
+});
