@@ -1,12 +1,12 @@
 // The browser the benchmarks drive: the same choice and flags as the tests (playwright.config.ts).
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from '@playwright/test';
+import { chromium, type Browser, type LaunchOptions } from '@playwright/test';
 
-export function launchBrowser(): Promise<Browser> {
+export function launchOptions(): LaunchOptions {
   const executablePath =
     process.env['TABMUX_CHROMIUM'] ||
     ['/usr/bin/chromium-headless-shell', '/usr/bin/chromium'].find((path) => existsSync(path));
-  return chromium.launch({
+  return {
     ...(executablePath && { executablePath }),
     args: [
       '--no-sandbox',
@@ -17,5 +17,9 @@ export function launchBrowser(): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
     ],
-  });
+  };
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch(launchOptions());
 }

@@ -56,7 +56,7 @@ export interface ConnectionCounters {
   pongsReceived: number;
   heartbeatTimeouts: number;
   decodeErrors: number;
-  messagesIn: number;
+  framesIn: number;
 }
 
 const SOCKET_STATES = ['connecting', 'open', 'closing', 'closed'] as const;
@@ -82,7 +82,7 @@ export function createConnection(
     pongsReceived: 0,
     heartbeatTimeouts: 0,
     decodeErrors: 0,
-    messagesIn: 0,
+    framesIn: 0,
   };
   let status: Status = {
     state: 'closed',
@@ -214,7 +214,7 @@ export function createConnection(
         if (protocol.parse(data).kind === 'auth-ok') opened();
         return;
       }
-      counters.messagesIn++;
+      counters.framesIn++;
       hooks.message(data);
     };
     ws.onerror = () => {

@@ -110,3 +110,24 @@ test('malformed tab requests throw a TypeError and are counted; the hub carries 
   expect(hub.stats()).toMatchObject({ badRequests: 5, state: 'open' });
   expect(hub.publish(a.tabId, 'A', 'fine')).toEqual({ outcome: 'sent' });
 });
+
+test('a batch frame is routed message by message, in order, whatever their kinds', async () => {
+  const a = await openTab();
+  hub.subscribe(a.tabId, { channel: 'A', last: true, after: null });
+  await until(() => server.stats().subscribers['A'] === 1);
+  const batch = {
+    type: 'batch',
+    messages: [
+      { type: 'message', channel: 'A', seq: 1, data: 'one' },
+      { plain: true },
+      { type: 'message', channel: 'A', seq: 2, data: 'two' },
+      { type: 'message', channel: 'A', seq: 2, data: 'two again' },
+    ],
+  };
+  server.publishRaw(JSON.stringify(batch));
+  await until(() => a.events.some((e) => e.type === 'message'));
+  await until(() => channelEvents(a.events).length === 2);
+  expect(channelEvents(a.events)).toEqual(['A:1', 'A:2']);
+  expect(a.events.filter((e) => e.type === 'message')).toEqual([{ type: 'message', data: { plain: true } }]);
+  expect(hub.stats()).toMatchObject({ framesIn: 2, messagesIn: 5, duplicatesDropped: 1 });
+});

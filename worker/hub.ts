@@ -92,6 +92,7 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
   const outbox = createOutbox(config.outbox);
   const requests = new Map<string, PendingRequest>();
   const counters = {
+    messagesIn: 0,
     messagesOut: 0,
     badRequests: 0,
     tabsAttachedTotal: 0,
@@ -141,8 +142,15 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
   }
 
   function route(data: unknown): void {
-    const event: ServerEvent = protocol.parse(data);
+    routeEvent(protocol.parse(data));
+  }
+
+  function routeEvent(event: ServerEvent): void {
+    if (event.kind !== 'batch') counters.messagesIn++;
     switch (event.kind) {
+      case 'batch':
+        for (const item of event.events) routeEvent(item);
+        return;
       case 'message': {
         const arrival = channels.arrive(event.channel, event.seq, event.data);
         if (arrival.kind === 'unrouted') counters.unroutedMessages++;

@@ -38,6 +38,9 @@ export function guardPort(port: MessagePort, methods: readonly string[], onRefus
       const guarded = wrapped.get(listener);
       if (guarded) port.removeEventListener(type, guarded);
       wrapped.delete(listener);
+      // Comlink removes its listener when the tab releases its proxy, and then closes only a real MessagePort:
+      // this wrapper closes the port itself, so a tab's leaving frees it in the worker.
+      if (wrapped.size === 0) port.close();
     },
   };
 }

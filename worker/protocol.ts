@@ -120,8 +120,17 @@ export namespace Wire {
   export interface Pong {
     readonly type: 'pong';
   }
+  /**
+   * server → client. Several messages in one frame, in order: a server under load should batch, because each
+   * frame has a fixed cost in the browser that dwarfs a small message's (README.md, "Performance").
+   * Pongs and `auth-ok` are not batched.
+   */
+  export interface Batch {
+    readonly type: 'batch';
+    readonly messages: readonly (Subscribed | ChannelMessage | Reply | Error)[];
+  }
   export type ClientMessage = Auth | Subscribe | Resume | Unsubscribe | Publish | Request | Ping;
-  export type ServerMessage = AuthAccepted | Subscribed | ChannelMessage | Reply | Error | Pong;
+  export type ServerMessage = AuthAccepted | Subscribed | ChannelMessage | Reply | Error | Pong | Batch;
 }
 
 /** What the hub makes of one decoded server message (see `WireProtocol.parse`). */
@@ -131,6 +140,8 @@ export type ServerEvent =
   | { readonly kind: 'message'; readonly channel: string; readonly seq: number; readonly data: unknown }
   | { readonly kind: 'reply'; readonly id: string; readonly data: unknown }
   | { readonly kind: 'error'; readonly id: string | null; readonly message: string }
+  /** Several of the above from one frame, in order. */
+  | { readonly kind: 'batch'; readonly events: readonly ServerEvent[] }
   /** Anything else: passed to every tab as a plain `message` event. */
   | { readonly kind: 'other'; readonly data: unknown };
 
@@ -191,6 +202,8 @@ export interface Stats {
   readonly socket: 'none' | 'connecting' | 'open' | 'closing' | 'closed';
   readonly state: ConnectionState;
   /** Frames received from the server and decoded. */
+  readonly framesIn: number;
+  /** Messages those frames carried (a `batch` frame carries several), pongs and auth aside. */
   readonly messagesIn: number;
   /** Frames sent to the server. */
   readonly messagesOut: number;

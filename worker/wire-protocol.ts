@@ -42,6 +42,10 @@ export const defaultProtocol: WireProtocol = {
       case 'reply':
         if (typeof m['id'] === 'string') return { kind: 'reply', id: m['id'], data: m['data'] };
         break;
+      case 'batch':
+        if (Array.isArray(m['messages']))
+          return { kind: 'batch', events: m['messages'].map((item) => defaultProtocol.parse(item)) };
+        break;
       case 'error':
         return {
           kind: 'error',

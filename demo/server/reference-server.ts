@@ -38,6 +38,10 @@ export interface ServerStats {
   readonly refusedConnections: number;
   readonly messagesReceived: number;
   readonly messagesSent: number;
+  /** Frames those messages left in (several messages of one tick share a `batch` frame). */
+  readonly framesSent: number;
+  /** Bytes of the frames' payloads sent (text frames are UTF-8; the benchmark sends ASCII). */
+  readonly bytesSent: number;
   /** Sockets closed with 4401 for a missing or wrong token. */
   readonly authRefusals: number;
   /** Channels with at least one subscribed socket, and their subscriber counts. */
@@ -71,6 +75,11 @@ export interface ReferenceServer {
   acceptTokens(tokens: readonly string[] | null): void;
   /** Replaces how requests are answered. */
   onRequest(handler: RequestHandler): void;
+  /**
+   * Publishes `count` messages `{ t, n }` on `channel` (`t`: epoch ms with sub-ms precision, for latency) at `rate`
+   * per second, or as fast as the server can with `rate` 0. Bounded by `count` and by `maxMs`. Resolves when done.
+   */
+  stream(channel: string, count: number, rate: number, maxMs?: number): Promise<{ sent: number; ms: number }>;
   /** The traffic simulator, when the server was started with one. */
   readonly simulator: Simulator | null;
   /** Closes every socket (1012) and stops listening for `downMs`, then listens again on the same port. */
@@ -79,6 +88,9 @@ export interface ReferenceServer {
 }
 
 /** The reference server the demo and the tests use: a `ws` server with a small HTTP control surface. */
+/** The most messages one batch frame carries. */
+const BATCH_LIMIT = 500;
+
 export async function startReferenceServer(options: ReferenceServerOptions = {}): Promise<ReferenceServer> {
   const host = options.host ?? '127.0.0.1';
   const keepReceived = options.keepReceived ?? 10_000;
@@ -90,6 +102,8 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     refusedConnections: 0,
     messagesReceived: 0,
     messagesSent: 0,
+    framesSent: 0,
+    bytesSent: 0,
     authRefusals: 0,
   };
   let tokens = options.tokens ?? null;
@@ -119,17 +133,62 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
   let http: Server;
   let port = options.port ?? 0;
 
-  function send(socket: WebSocket, text: string): void {
+  /**
+   * Per socket, the messages of this tick: they leave together as one `batch` frame, because a browser pays per
+   * frame far more than per byte. A message alone in its tick leaves as itself, with no added delay to speak of.
+   */
+  const outgoing = new Map<WebSocket, string[]>();
+  let flushScheduled = false;
+
+  /** Queues a message for this tick's frame; `alone` sends it now in a frame of its own (pongs, raw frames). */
+  function send(socket: WebSocket, text: string, alone = false): void {
     if (socket.readyState !== socket.OPEN) return;
-    socket.send(text);
-    counters.messagesSent++;
+    if (alone) {
+      flushSocket(socket);
+      return write(socket, text, 1);
+    }
+    const queue = outgoing.get(socket);
+    if (queue) queue.push(text);
+    else outgoing.set(socket, [text]);
+    if (!flushScheduled) {
+      flushScheduled = true;
+      setImmediate(flushAll);
+    }
   }
 
-  function broadcastText(text: string): number {
+  function flushAll(): void {
+    flushScheduled = false;
+    for (const socket of [...outgoing.keys()]) flushSocket(socket);
+  }
+
+  function flushSocket(socket: WebSocket): void {
+    const queue = outgoing.get(socket);
+    if (!queue) return;
+    outgoing.delete(socket);
+    if (socket.readyState !== socket.OPEN) return;
+    for (let i = 0; i < queue.length; i += BATCH_LIMIT) {
+      const part = queue.slice(i, i + BATCH_LIMIT);
+      // The messages are JSON texts already, so the batch is built by joining, not by parsing again.
+      write(
+        socket,
+        part.length === 1 ? part[0]! : `{"type":"batch","messages":[${part.join(',')}]}`,
+        part.length,
+      );
+    }
+  }
+
+  function write(socket: WebSocket, frame: string, messages: number): void {
+    socket.send(frame);
+    counters.messagesSent += messages;
+    counters.framesSent++;
+    counters.bytesSent += frame.length;
+  }
+
+  function broadcastText(text: string, alone = false): number {
     let delivered = 0;
     for (const socket of sockets) {
       if (unauthenticated.has(socket)) continue;
-      send(socket, text);
+      send(socket, text, alone);
       delivered++;
     }
     return delivered;
@@ -156,7 +215,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
       if (unauthenticated.has(socket)) {
         if (isRecord(message) && message['type'] === 'auth' && tokens?.includes(String(message['token']))) {
           unauthenticated.delete(socket);
-          send(socket, JSON.stringify({ type: 'auth-ok' }));
+          send(socket, JSON.stringify({ type: 'auth-ok' }), true);
         } else {
           counters.authRefusals++;
           socket.close(4401, 'invalid token');
@@ -175,7 +234,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     const reply = (body: unknown) => send(socket, JSON.stringify(body));
     switch (message['type']) {
       case 'ping':
-        if (!silent) reply({ type: 'pong' });
+        if (!silent) send(socket, JSON.stringify({ type: 'pong' }), true);
         return;
       case 'subscribe':
       case 'resume': {
@@ -267,6 +326,14 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
         }
         return reply(response, 200, { rate: server.simulator.rate });
       }
+      case 'POST /faults/stream': {
+        const count = Number(json['count']);
+        const rate = Number(json['rate'] ?? 0);
+        if (!(count >= 1 && count <= 1_000_000) || !(rate >= 0 && rate <= 1_000_000)) {
+          return reply(response, 400, { error: 'count must be 1..1000000 and rate 0..1000000 per second' });
+        }
+        return reply(response, 200, await server.stream(String(json['channel'] ?? 'bench'), count, rate));
+      }
       case 'POST /faults/raw':
         return reply(response, 200, { delivered: server.publishRaw(String(json['text'] ?? '')) });
       case 'POST /faults/restart':
@@ -343,8 +410,21 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     onRequest(handler) {
       answer = handler;
     },
+    async stream(name, count, rate, maxMs = 60_000) {
+      const started = performance.now();
+      const now = () => performance.timeOrigin + performance.now();
+      let sent = 0;
+      while (sent < count && performance.now() - started < maxMs) {
+        // Due by now at `rate`, or a chunk at a time as fast as possible; then yield so sockets can flush.
+        const due = rate === 0 ? sent + 200 : Math.floor(((performance.now() - started) / 1000) * rate) + 1;
+        for (; sent < Math.min(due, count); sent++) server.publishTo(name, { t: now(), n: sent + 1 });
+        await new Promise((resolve) => (rate === 0 ? setImmediate(resolve) : setTimeout(resolve, 1)));
+      }
+      return { sent, ms: performance.now() - started };
+    },
     simulator,
-    publishRaw: (text) => broadcastText(text),
+    // Raw frames may be anything, JSON or not, so they never join a batch.
+    publishRaw: (text) => broadcastText(text, true),
     closeAll(code, reason = '') {
       for (const socket of sockets) socket.close(code, reason);
     },
