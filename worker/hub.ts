@@ -104,6 +104,7 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
   let requestCounter = 0;
   let lingerTimer: TimerHandle | null = null;
   let flushScheduled = false;
+  let lastFlushAt = -Infinity;
   let disposed = false;
 
   const connection = createConnection(
@@ -242,6 +243,7 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
 
   function flush(): void {
     flushScheduled = false;
+    lastFlushAt = env.now();
     for (const tab of tabs.values()) flushTab(tab);
   }
 
@@ -261,8 +263,11 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
     if (tab.queue.length >= MAX_BATCH) flushTab(tab);
     else if (!flushScheduled) {
       flushScheduled = true;
-      // A task, not a microtask: frames that arrive back to back then share one post per tab.
-      env.setTimeout(flush, 0);
+      // Idle, a lone message goes out on a microtask: no timer between it and the tabs. Under load (a flush in this
+      // very millisecond), a task lets frames that arrive back to back share one post per tab, which measured
+      // 116k against 88k messages/s to each of 4 tabs (README.md, "Performance").
+      if (env.now() - lastFlushAt < 1) env.setTimeout(flush, 0);
+      else queueMicrotask(flush);
     }
   }
 
