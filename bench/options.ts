@@ -7,6 +7,7 @@ export const CONTENDERS = [
   'plain',
   'partysocket',
   'leader',
+  'relay',
   'ceiling',
 ] as const;
 export type Contender = (typeof CONTENDERS)[number];
@@ -44,7 +45,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       tabs: { type: 'string', default: '1,4,16' },
       rates: { type: 'string', default: '100,1000,10000' },
       duration: { type: 'string', default: '3' },
-      burst: { type: 'string', default: '20000' },
+      burst: { type: 'string', default: '100000' },
       contenders: { type: 'string', default: CONTENDERS.join(',') },
       hubs: { type: 'string', default: '1000' },
       cycles: { type: 'string', default: '1000' },

@@ -22,8 +22,8 @@ export interface RunResult {
   /** Server connections this browser held. */
   readonly connections: number;
   readonly rates: RateResult[];
-  /** Messages per second that reached the slowest tab during a burst. */
-  throughput: { perTab: number; complete: boolean } | null;
+  /** Messages per second that reached the slowest tab: the median of `bursts`. */
+  throughput: { perTab: number; bursts: number[]; complete: boolean } | null;
   joinMs: number | null;
 }
 
@@ -44,6 +44,7 @@ const LABELS: Record<Contender, string> = {
   plain: 'WebSocket per tab',
   partysocket: 'partysocket per tab',
   leader: 'leader tab + BroadcastChannel',
+  relay: 'bare SharedWorker relay, no library',
   ceiling: 'ceiling: MessagePort batches, no socket',
 };
 

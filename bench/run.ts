@@ -25,6 +25,7 @@ try {
 }
 
 const PHASE_LIMIT_MS = 180_000;
+const BURSTS = 3;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const now = () => performance.timeOrigin + performance.now();
 
@@ -85,7 +86,9 @@ async function openTab(context: BrowserContext, contender: Contender, name: stri
 
 const summaries = (pages: Page[]) =>
   Promise.all(pages.map((page) => page.evaluate(() => window.bench.summary())));
-const received = async (pages: Page[]) => (await summaries(pages)).map((s) => s.received);
+// Polled while messages stream in, so it reads a counter: a summary sorts every latency, which would load the tabs.
+const received = (pages: Page[]) =>
+  Promise.all(pages.map((page) => page.evaluate(() => window.bench.state.received)));
 
 /** Streams `count` messages at `rate` (0: as fast as possible) from the server, or from the ceiling's worker. */
 async function stream(
@@ -153,22 +156,26 @@ async function runOne(contender: Contender, tabs: number): Promise<RunResult> {
       });
     }
 
-    // Throughput: a burst as fast as the source can go; messages per second until the slowest tab has them all.
-    for (const page of pages) await page.evaluate(() => window.bench.reset());
-    const burstStart = now();
-    await stream(contender, pages, name, options.burst, 0);
-    await until(
-      async () => (await received(pages)).every((n) => n >= options.burst),
-      60_000,
-      'the burst',
-    ).catch(() => undefined);
-    const burst = await summaries(pages);
-    const slowest = Math.min(...burst.map((s) => s.received));
-    const lastAt = Math.max(...burst.map((s) => s.lastAt));
-    result.throughput = {
-      perTab: slowest / ((lastAt - burstStart) / 1000),
-      complete: slowest >= options.burst,
-    };
+    // Throughput: bursts as fast as the source can go; messages per second until the slowest tab has them all. The
+    // median of three, as one burst on a shared 2-core machine can land on a busy moment.
+    const bursts: number[] = [];
+    let complete = true;
+    for (let i = 0; i < BURSTS; i++) {
+      for (const page of pages) await page.evaluate(() => window.bench.reset());
+      const burstStart = now();
+      await stream(contender, pages, name, options.burst, 0);
+      await until(
+        async () => (await received(pages)).every((n) => n >= options.burst),
+        60_000,
+        'the burst',
+      ).catch(() => undefined);
+      const burst = await Promise.all(pages.map((page) => page.evaluate(() => ({ ...window.bench.state }))));
+      const slowest = Math.min(...burst.map((s) => s.received));
+      const lastAt = Math.max(...burst.map((s) => s.lastAt));
+      complete &&= slowest >= options.burst;
+      bursts.push(slowest / ((lastAt - burstStart) / 1000));
+    }
+    result.throughput = { perTab: median(bursts)!, bursts, complete };
 
     // Tab join: a new tab on a busy channel (100 messages/s), from its first line of script to its first message.
     if (contender !== 'ceiling') {

@@ -102,7 +102,9 @@ export function createClient(options: ClientOptions): Client {
       if (closed) return;
       switch (event.type) {
         case 'channel':
-          subscriptions.deliver(event.channel, event.seq, event.data);
+          for (let i = 0; i < event.messages.length && !closed; i++) {
+            subscriptions.deliver(event.channel, event.seq + i, event.messages[i]);
+          }
           break;
         case 'message':
           emitter.emit('message', event.data);

@@ -13,10 +13,13 @@ export interface SubscribeOptions {
 
 interface Entry {
   readonly handlers: Set<ChannelHandler>;
+  /** `handlers` as an array, rebuilt when they change rather than copied for every message. */
+  list: readonly ChannelHandler[];
   /** Sent to the hub with the first handler (later ones are served from `latest` here). */
   readonly last: boolean;
+  /** The newest message delivered, numbered `lastSeq`. */
   lastSeq: number | null;
-  latest: { readonly seq: number; readonly data: unknown } | null;
+  latest: unknown;
 }
 
 /** This tab's handlers per channel. The hub is told of a channel once, whatever the number of handlers. */
@@ -37,20 +40,29 @@ export function createSubscriptions(report: (error: unknown) => void) {
       const last = options.last !== false;
       const entry = channels.get(channel);
       if (!entry) {
-        channels.set(channel, { handlers: new Set([handler]), last, lastSeq: null, latest: null });
+        channels.set(channel, {
+          handlers: new Set([handler]),
+          list: [handler],
+          last,
+          lastSeq: null,
+          latest: null,
+        });
         return true;
       }
       entry.handlers.add(handler);
-      const latest = entry.latest;
+      entry.list = [...entry.handlers];
+      const { lastSeq, latest } = entry;
       // Later handlers of the same tab get the latest from here; the hub sends it only once per tab.
-      if (last && latest)
-        queueMicrotask(() => entry.handlers.has(handler) && call(handler, channel, latest.seq, latest.data));
+      if (last && lastSeq !== null)
+        queueMicrotask(() => entry.handlers.has(handler) && call(handler, channel, lastSeq, latest));
       return false;
     },
     /** Removes a handler; says whether that was the channel's last one in this tab. */
     remove(channel: string, handler: ChannelHandler): boolean {
       const entry = channels.get(channel);
-      if (!entry?.handlers.delete(handler) || entry.handlers.size > 0) return false;
+      if (!entry?.handlers.delete(handler)) return false;
+      entry.list = [...entry.handlers];
+      if (entry.handlers.size > 0) return false;
       channels.delete(channel);
       return true;
     },
@@ -60,8 +72,9 @@ export function createSubscriptions(report: (error: unknown) => void) {
       const entry = channels.get(channel);
       if (!entry || (entry.lastSeq !== null && seq <= entry.lastSeq)) return;
       entry.lastSeq = seq;
-      entry.latest = { seq, data };
-      for (const handler of [...entry.handlers]) call(handler, channel, seq, data);
+      entry.latest = data;
+      // A handler removed by an earlier one during this message is not called.
+      for (const handler of entry.list) if (entry.handlers.has(handler)) call(handler, channel, seq, data);
     },
     /** What to tell a hub this tab (re)attaches to, so that it resumes where this tab left off. */
     requests(): SubscribeRequest[] {

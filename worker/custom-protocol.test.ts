@@ -52,7 +52,7 @@ test('a hub speaks another server’s conventions through one protocol object: a
   expect(hub.request(tabId, 'q2', 'fail')).toEqual({ outcome: 'sent' });
   await until(() => tab.events.filter((e) => e.type === 'reply' || e.type === 'reply-error').length === 2);
   expect(tab.events.filter((e) => e.type === 'channel')).toEqual([
-    { type: 'channel', channel: 'prices', seq: 1, data: { eur: 1.1 } },
+    { type: 'channel', channel: 'prices', seq: 1, messages: [{ eur: 1.1 }] },
   ]);
   expect(tab.events.find((e) => e.type === 'reply')).toEqual({ type: 'reply', requestId: 'q1', data: 42 });
   expect(tab.events.find((e) => e.type === 'reply-error')).toMatchObject({

@@ -17,13 +17,15 @@ afterEach(async () => {
 });
 
 const channelEvents = (events: HubEvent[]) =>
-  events.flatMap((event) => (event.type === 'channel' ? [`${event.channel}:${event.seq}`] : []));
+  events.flatMap((event) =>
+    event.type === 'channel' ? event.messages.map((_, i) => `${event.channel}:${event.seq + i}`) : [],
+  );
 
 async function openTab() {
   const tab = recordingSink();
   const { tabId } = hub.attach(tab.sink);
   await until(() => hub.stats().state === 'open');
-  return { ...tab, tabId };
+  return Object.assign(tab, { tabId }); // not a spread, which would freeze the `batches` getter
 }
 
 test('reference counts: one subscribe per channel, one unsubscribe when its last tab detaches', async () => {
@@ -130,4 +132,42 @@ test('a batch frame is routed message by message, in order, whatever their kinds
   expect(channelEvents(a.events)).toEqual(['A:1', 'A:2']);
   expect(a.events.filter((e) => e.type === 'message')).toEqual([{ type: 'message', data: { plain: true } }]);
   expect(hub.stats()).toMatchObject({ framesIn: 2, messagesIn: 5, duplicatesDropped: 1 });
+});
+
+test('consecutive messages of a channel reach a tab as one run; a new channel or a skipped number starts another', async () => {
+  const a = await openTab();
+  hub.subscribe(a.tabId, { channel: 'A', last: true, after: null });
+  hub.subscribe(a.tabId, { channel: 'B', last: true, after: null });
+  await until(() => server.stats().subscribers['B'] === 1);
+  const message = (channel: string, seq: number) => ({ type: 'message', channel, seq, data: seq });
+  const frame = [1, 2, 3].map((seq) => message('A', seq));
+  frame.push(message('B', 1), message('A', 4), message('A', 6), message('A', 7));
+  server.publishRaw(JSON.stringify({ type: 'batch', messages: frame }));
+  await until(() => channelEvents(a.events).length === 7);
+  const runs = a.events.flatMap((event) => (event.type === 'channel' ? [event] : []));
+  expect(runs.map(({ channel, seq, messages }) => ({ channel, seq, messages }))).toEqual([
+    { channel: 'A', seq: 1, messages: [1, 2, 3] },
+    { channel: 'B', seq: 1, messages: [1] },
+    { channel: 'A', seq: 4, messages: [4] },
+    { channel: 'A', seq: 6, messages: [6, 7] },
+  ]);
+  expect(a.events.filter((event) => event.type === 'gap')).toMatchObject([{ channel: 'A', from: 5, to: 5 }]);
+});
+
+test('a burst is flushed every 512 messages, runs included, so no batch to a tab grows without bound', async () => {
+  const a = await openTab();
+  hub.subscribe(a.tabId, { channel: 'A', last: true, after: null });
+  await until(() => server.stats().subscribers['A'] === 1);
+  const batchesBefore = a.batches;
+  const frame = Array.from({ length: 1100 }, (_, i) => ({
+    type: 'message',
+    channel: 'A',
+    seq: i + 1,
+    data: i,
+  }));
+  server.publishRaw(JSON.stringify({ type: 'batch', messages: frame }));
+  await until(() => channelEvents(a.events).length === 1100);
+  expect(a.batches - batchesBefore).toBe(3);
+  const runs = a.events.flatMap((event) => (event.type === 'channel' ? [event.messages.length] : []));
+  expect(runs).toEqual([512, 512, 76]);
 });

@@ -62,14 +62,26 @@ export interface Hub {
   dispose(): void;
 }
 
-/** A flush is forced at this many queued events, so a burst never builds an unbounded batch. */
+/** A flush is forced at this many queued messages, so a burst never builds an unbounded batch. */
 const MAX_BATCH = 512;
+
+/** A channel event while the hub still appends to it. */
+interface Run {
+  readonly type: 'channel';
+  readonly channel: string;
+  readonly seq: number;
+  readonly messages: unknown[];
+}
 
 interface Tab {
   readonly id: string;
   readonly sink: TabSink;
   readonly auth: TokenProvider | undefined;
   queue: HubEvent[];
+  /** Messages in `queue`, counting each message of a run. */
+  queued: number;
+  /** The run at the end of `queue`, if the last event queued is one. */
+  run: Run | null;
 }
 
 interface PendingRequest {
@@ -158,13 +170,10 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
         else if (arrival.kind === 'duplicate') counters.duplicatesDropped++;
         else {
           if (arrival.gap) reportGap(event.channel, arrival.tabs, arrival.gap);
-          const message: HubEvent = {
-            type: 'channel',
-            channel: event.channel,
-            seq: event.seq,
-            data: event.data,
-          };
-          for (const tabId of arrival.tabs) enqueueTo(tabId, message);
+          for (const tabId of arrival.tabs) {
+            const tab = tabs.get(tabId);
+            if (tab) enqueueMessage(tab, event.channel, event.seq, event.data);
+          }
         }
         return;
       }
@@ -251,6 +260,8 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
     if (tab.queue.length === 0) return;
     const batch = tab.queue;
     tab.queue = [];
+    tab.queued = 0;
+    tab.run = null;
     try {
       tab.sink(batch);
     } catch {
@@ -258,9 +269,25 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
     }
   }
 
+  /** Appends to the tab's last run when the message continues it, else starts a run. */
+  function enqueueMessage(tab: Tab, channel: string, seq: number, data: unknown): void {
+    const run = tab.run;
+    if (run && run.channel === channel && run.seq + run.messages.length === seq) run.messages.push(data);
+    else {
+      tab.run = { type: 'channel', channel, seq, messages: [data] };
+      tab.queue.push(tab.run);
+    }
+    queued(tab);
+  }
+
   function enqueue(tab: Tab, event: HubEvent): void {
     tab.queue.push(event);
-    if (tab.queue.length >= MAX_BATCH) flushTab(tab);
+    tab.run = null;
+    queued(tab);
+  }
+
+  function queued(tab: Tab): void {
+    if (++tab.queued >= MAX_BATCH) flushTab(tab);
     else if (!flushScheduled) {
       flushScheduled = true;
       // Idle, a lone message goes out on a microtask: no timer between it and the tabs. Under load (a flush in this
@@ -337,7 +364,7 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
       if (disposed) throw new Error('tabmux: this hub was disposed');
       if (lingerTimer !== null) env.clearTimeout(lingerTimer);
       lingerTimer = null;
-      const tab: Tab = { id: env.generateId(), sink, auth, queue: [] };
+      const tab: Tab = { id: env.generateId(), sink, auth, queue: [], queued: 0, run: null };
       tabs.set(tab.id, tab);
       counters.tabsAttachedTotal++;
       connection.start();
@@ -371,7 +398,7 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
         bad('`after` must be a sequence number or null');
       const latest = channels.latest(channel);
       if (channels.add(channel, tabId, after)) transmit(protocol.subscribe(channel, after));
-      else if (last !== false && latest) enqueueTo(tabId, { type: 'channel', channel, ...latest });
+      else if (last !== false && latest) enqueueMessage(tabs.get(tabId)!, channel, latest.seq, latest.data);
     },
     unsubscribe(tabId, channel) {
       checkTab(tabId);

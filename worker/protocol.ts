@@ -243,7 +243,16 @@ export interface Stats {
 /** One thing the hub tells a tab. Tabs receive these in batches (`HubEvent[]`) over a plain port. */
 export type HubEvent =
   | { readonly type: 'message'; readonly data: unknown }
-  | { readonly type: 'channel'; readonly channel: string; readonly seq: number; readonly data: unknown }
+  /**
+   * Consecutive messages of `channel`, numbered `seq`, `seq + 1`, …: a run costs one envelope however long it is, so
+   * a burst is cloned to each tab at little more than the cost of its payloads.
+   */
+  | {
+      readonly type: 'channel';
+      readonly channel: string;
+      readonly seq: number;
+      readonly messages: readonly unknown[];
+    }
   /** Messages `from`..`to` (inclusive) of `channel` are lost: the server could no longer replay them. */
   | { readonly type: 'gap'; readonly channel: string; readonly from: number; readonly to: number }
   | { readonly type: 'reply'; readonly requestId: string; readonly data: unknown }

@@ -58,6 +58,13 @@ const adapters: Record<string, () => void> = {
       return {};
     });
   },
+  relay() {
+    const worker = new SharedWorker(new URL('./relay-worker.ts', import.meta.url), { type: 'module', name });
+    worker.port.onmessage = (event: MessageEvent<Sample[]>) => {
+      for (const sample of event.data) recorder.record(sample);
+    };
+    worker.port.postMessage({ url, channel });
+  },
   ceiling() {
     const worker = new SharedWorker(new URL('./ceiling-worker.ts', import.meta.url), {
       type: 'module',
