@@ -1,13 +1,5 @@
-import { existsSync } from 'node:fs';
 import { defineConfig } from '@playwright/test';
-
-/**
- * The browser: $TABMUX_CHROMIUM, else Debian's headless shell or Chromium when installed, else Playwright's own
- * (`npx playwright install chromium` where downloads work).
- */
-const executablePath =
-  process.env['TABMUX_CHROMIUM'] ||
-  ['/usr/bin/chromium-headless-shell', '/usr/bin/chromium'].find((path) => existsSync(path));
+import { launchOptions } from './test/chromium.js';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -25,18 +17,6 @@ export default defineConfig({
   expect: { toHaveScreenshot: { maxDiffPixels: 100, threshold: 0.05 } },
   use: {
     headless: true,
-    launchOptions: {
-      ...(executablePath && { executablePath }),
-      // Without the networking flags Chromium's own background connections fail on a closed network.
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    },
+    launchOptions: launchOptions(),
   },
 });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { build, preview } from 'vite';
 import { startReferenceServer } from '../demo/server/reference-server.js';
-import { launchBrowser } from './browser.js';
+import { launchBrowser } from '../test/chromium.js';
 
 const TABS = 4;
 const RATES = [100, 500, 1000, 2000, 5000];

@@ -14,7 +14,7 @@ import { renderMarkdown, renderSvg, type Results, type RunResult } from './repor
 import { startServerProcess, type ServerProcess } from './server-process.js';
 import { runStorm } from './storm.js';
 import { attachToSharedWorker } from './worker-heap.js';
-import { launchOptions } from './browser.js';
+import { launchOptions } from '../test/chromium.js';
 
 let options: BenchOptions;
 try {

@@ -1,4 +1,5 @@
-// The browser the benchmarks drive: the same choice and flags as the tests (playwright.config.ts).
+// The Chromium the tests (playwright.config.ts) and the benchmarks drive: $TABMUX_CHROMIUM, else Debian's headless
+// shell or Chromium when installed, else Playwright's own (`npx playwright install chromium` where downloads work).
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type LaunchOptions } from '@playwright/test';
 
@@ -8,6 +9,7 @@ export function launchOptions(): LaunchOptions {
     ['/usr/bin/chromium-headless-shell', '/usr/bin/chromium'].find((path) => existsSync(path));
   return {
     ...(executablePath && { executablePath }),
+    // Without the networking flags Chromium's own background connections fail on a closed network.
     args: [
       '--no-sandbox',
       '--disable-gpu',
