@@ -121,3 +121,27 @@ for (const transport of ['shared-worker', 'in-page'] as const) {
     });
   });
 }
+
+test('in-page: a tab visible again after its timers slept checks the socket at once', async ({
+  context,
+  server,
+  openTab,
+}) => {
+  // A hidden tab's timers are throttled for minutes. Here the page's clock jumps a minute ahead with no timer
+  // firing, as a tab sees it when it comes back; only the visibility check can then find the silent server soon.
+  const heartbeat = { interval: 60_000, timeout: 500 };
+  const page = await openTab(context, { transport: 'in-page', options: { heartbeat } });
+  server.setSilent(true);
+  expect((await tabStats(page)).pingsSent).toBe(0);
+  await page.evaluate(() => {
+    const realNow = Date.now.bind(Date);
+    Date.now = () => realNow() + 61_000;
+    document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));
+  });
+  await expect.poll(async () => (await tabStats(page)).pingsSent, { timeout: 1000 }).toBe(1);
+  await expect
+    .poll(async () => (await tabStatus(page)).reason, { timeout: 3000 })
+    .toBe('no answer to a ping within 500 ms');
+  server.setSilent(false);
+  await expect.poll(async () => (await tabStatus(page)).state, { timeout: 10_000 }).toBe('open');
+});
