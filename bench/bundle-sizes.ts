@@ -37,7 +37,11 @@ export async function measureBundles(): Promise<BundleSize[]> {
       for (const file of await readdir(join(outDir, 'assets'))) {
         if (!file.endsWith('.js')) continue;
         const code = await readFile(join(outDir, 'assets', file));
-        const label = file.startsWith('shared-worker') ? `${name} worker` : `${name} client`;
+        const label = file.startsWith('shared-worker')
+          ? `${name} worker`
+          : file.startsWith('hub')
+            ? `${name} in-page hub (loaded only without SharedWorker)`
+            : `${name} client`;
         sizes.push({
           name: label,
           minBytes: code.byteLength,

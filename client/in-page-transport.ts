@@ -1,6 +1,5 @@
 import type { RetryDelay } from '../worker/backoff.js';
 import type { WebSocketConstructor } from '../worker/environment.js';
-import { createHub } from '../worker/hub.js';
 import type { WireProtocol } from '../worker/wire-protocol.js';
 import type { Transport } from './transport.js';
 
@@ -14,6 +13,8 @@ export function inPageTransport(
     name: 'in-page',
     canBeUsed: () => WebSocketImpl !== undefined || typeof globalThis.WebSocket === 'function',
     async attach({ config, online }, handlers, auth) {
+      // Loaded only when needed: browsers with SharedWorker (most) never download the hub into the page.
+      const { createHub } = await import('../worker/hub.js');
       const hub = createHub(config, {
         environment: WebSocketImpl ? { WebSocket: WebSocketImpl } : {},
         ...(retryDelay && { retryDelay }),
