@@ -12,9 +12,8 @@ export interface SubscribeOptions {
 }
 
 interface Entry {
-  readonly handlers: Set<ChannelHandler>;
-  /** `handlers` as an array, rebuilt when they change rather than copied for every message. */
-  list: readonly ChannelHandler[];
+  /** Replaced, never changed in place, so a delivery can walk the array it started with. */
+  handlers: readonly ChannelHandler[];
   /** Sent to the hub with the first handler (later ones are served from `latest` here). */
   readonly last: boolean;
   /** The newest message delivered, numbered `lastSeq`. */
@@ -40,29 +39,22 @@ export function createSubscriptions(report: (error: unknown) => void) {
       const last = options.last !== false;
       const entry = channels.get(channel);
       if (!entry) {
-        channels.set(channel, {
-          handlers: new Set([handler]),
-          list: [handler],
-          last,
-          lastSeq: null,
-          latest: null,
-        });
+        channels.set(channel, { handlers: [handler], last, lastSeq: null, latest: null });
         return true;
       }
-      entry.handlers.add(handler);
-      entry.list = [...entry.handlers];
+      if (!entry.handlers.includes(handler)) entry.handlers = [...entry.handlers, handler];
       const { lastSeq, latest } = entry;
       // Later handlers of the same tab get the latest from here; the hub sends it only once per tab.
       if (last && lastSeq !== null)
-        queueMicrotask(() => entry.handlers.has(handler) && call(handler, channel, lastSeq, latest));
+        queueMicrotask(() => entry.handlers.includes(handler) && call(handler, channel, lastSeq, latest));
       return false;
     },
     /** Removes a handler; says whether that was the channel's last one in this tab. */
     remove(channel: string, handler: ChannelHandler): boolean {
       const entry = channels.get(channel);
-      if (!entry?.handlers.delete(handler)) return false;
-      entry.list = [...entry.handlers];
-      if (entry.handlers.size > 0) return false;
+      if (!entry?.handlers.includes(handler)) return false;
+      entry.handlers = entry.handlers.filter((other) => other !== handler);
+      if (entry.handlers.length > 0) return false;
       channels.delete(channel);
       return true;
     },
@@ -73,8 +65,9 @@ export function createSubscriptions(report: (error: unknown) => void) {
       if (!entry || (entry.lastSeq !== null && seq <= entry.lastSeq)) return;
       entry.lastSeq = seq;
       entry.latest = data;
+      const handlers = entry.handlers;
       // A handler removed by an earlier one during this message is not called.
-      for (const handler of entry.list) if (entry.handlers.has(handler)) call(handler, channel, seq, data);
+      for (const handler of handlers) if (entry.handlers.includes(handler)) call(handler, channel, seq, data);
     },
     /** What to tell a hub this tab (re)attaches to, so that it resumes where this tab left off. */
     requests(): SubscribeRequest[] {

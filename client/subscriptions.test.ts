@@ -1,0 +1,50 @@
+import { expect, test } from 'vitest';
+import { createSubscriptions, type ChannelHandler } from './subscriptions.js';
+
+const noErrors = (error: unknown) => {
+  throw error;
+};
+
+test('a handler added twice is called once; a number already seen is dropped', () => {
+  const subscriptions = createSubscriptions(noErrors);
+  const seen: unknown[] = [];
+  const handler: ChannelHandler = (data) => seen.push(data);
+  expect(subscriptions.add('A', handler, {})).toBe(true);
+  expect(subscriptions.add('A', handler, { last: false })).toBe(false);
+  subscriptions.deliver('A', 1, 'one');
+  subscriptions.deliver('A', 1, 'one again');
+  subscriptions.deliver('A', 2, 'two');
+  expect(seen).toEqual(['one', 'two']);
+});
+
+test('a handler removed by an earlier one during a message is not called; the last removal says so', () => {
+  const subscriptions = createSubscriptions(noErrors);
+  const calls: string[] = [];
+  const second: ChannelHandler = () => calls.push('second');
+  const first: ChannelHandler = () => {
+    calls.push('first');
+    expect(subscriptions.remove('A', second)).toBe(false);
+  };
+  subscriptions.add('A', first, {});
+  subscriptions.add('A', second, {});
+  subscriptions.deliver('A', 1, 'x');
+  expect(calls).toEqual(['first']);
+  expect(subscriptions.remove('A', second)).toBe(false);
+  expect(subscriptions.remove('A', first)).toBe(true);
+  expect(subscriptions.has('A')).toBe(false);
+});
+
+test('a later handler of the same tab gets the latest message from here, on a microtask, unless it asks not to', async () => {
+  const subscriptions = createSubscriptions(noErrors);
+  subscriptions.add('A', () => {}, {});
+  subscriptions.deliver('A', 7, 'latest');
+  const late: [unknown, number][] = [];
+  const none: unknown[] = [];
+  subscriptions.add('A', (data, meta) => late.push([data, meta.seq]), {});
+  subscriptions.add('A', (data) => none.push(data), { last: false });
+  expect(late).toEqual([]);
+  await Promise.resolve();
+  expect(late).toEqual([['latest', 7]]);
+  expect(none).toEqual([]);
+  expect(subscriptions.requests()).toEqual([{ channel: 'A', last: true, after: 7 }]);
+});
