@@ -59,23 +59,24 @@ const adapters: Record<string, () => void> = {
     });
   },
   relay() {
-    const worker = new SharedWorker(new URL('./relay-worker.ts', import.meta.url), { type: 'module', name });
-    worker.port.onmessage = (event: MessageEvent<Sample[]>) => {
-      for (const sample of event.data) recorder.record(sample);
-    };
-    worker.port.postMessage({ url, channel });
+    recordBatches(
+      new SharedWorker(new URL('./relay-worker.ts', import.meta.url), { type: 'module', name }),
+    ).postMessage({ url, channel });
   },
   ceiling() {
-    const worker = new SharedWorker(new URL('./ceiling-worker.ts', import.meta.url), {
-      type: 'module',
-      name,
-    });
-    worker.port.onmessage = (event: MessageEvent<Sample[]>) => {
-      for (const sample of event.data) recorder.record(sample);
-    };
-    ceilingPort = worker.port;
+    ceilingPort = recordBatches(
+      new SharedWorker(new URL('./ceiling-worker.ts', import.meta.url), { type: 'module', name }),
+    );
   },
 };
+
+/** Records each batch of samples a reference worker posts; returns its port. */
+function recordBatches(worker: SharedWorker): MessagePort {
+  worker.port.onmessage = (event: MessageEvent<Sample[]>) => {
+    for (const sample of event.data) recorder.record(sample);
+  };
+  return worker.port;
+}
 
 function tabmux(transport: 'shared-worker' | 'in-page'): void {
   const client = createClient({ url, transport, name, heartbeat: { interval: 0 } });
