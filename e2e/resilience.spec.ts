@@ -54,10 +54,8 @@ for (const transport of ['shared-worker', 'in-page'] as const) {
       console.log(`${transport}: silent server detected in ${detectedMs} ms (interval 600 + timeout 300)`);
       // Timers may fire a little late on a busy machine; a missed deadline would be a whole interval late.
       expect(detectedMs).toBeLessThan(heartbeat.interval + heartbeat.timeout + 250);
-      expect(await tabStatus(page)).toMatchObject({
-        state: 'reconnecting',
-        reason: 'no answer to a ping within 300 ms',
-      });
+      // The reconnect may already be done (the backoff can be ~0 ms), so the reason is read from the tab's log.
+      expect(await page.evaluate(() => window.tab.reasons)).toContain('no answer to a ping within 300 ms');
       server.setSilent(false);
       await expect.poll(async () => (await tabStatus(page)).state, { timeout: 10_000 }).toBe('open');
       expect((await tabStats(page)).heartbeatTimeouts).toBeGreaterThanOrEqual(1);
@@ -139,9 +137,10 @@ test('in-page: a tab visible again after its timers slept checks the socket at o
     document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));
   });
   await expect.poll(async () => (await tabStats(page)).pingsSent, { timeout: 1000 }).toBe(1);
+  // The reason is read from the tab's log: the reconnect that follows may clear it before a poll sees it.
   await expect
-    .poll(async () => (await tabStatus(page)).reason, { timeout: 3000 })
-    .toBe('no answer to a ping within 500 ms');
+    .poll(() => page.evaluate(() => window.tab.reasons), { timeout: 3000 })
+    .toContain('no answer to a ping within 500 ms');
   server.setSilent(false);
   await expect.poll(async () => (await tabStatus(page)).state, { timeout: 10_000 }).toBe('open');
 });

@@ -46,6 +46,8 @@ const tab = {
   timeline: [] as [string, number][],
   /** Each distinct `lastClose.code` the status reported, in order. */
   closeCodes: [] as number[],
+  /** Each distinct status `reason`, in order: a state can pass faster than a test can poll it. */
+  reasons: [] as string[],
   errors: [] as { code: string; message: string }[],
   authCalls: () => authCalls,
   /** Per channel, what its handler received. */
@@ -69,6 +71,7 @@ tab.client.on('status', (status) => {
   tab.timeline.push([status.state, Date.now()]);
   if (status.lastClose && status.lastClose.code !== tab.closeCodes.at(-1))
     tab.closeCodes.push(status.lastClose.code);
+  if (status.reason !== null && status.reason !== tab.reasons.at(-1)) tab.reasons.push(status.reason);
 });
 tab.client.on('error', (error) => tab.errors.push({ code: error.code, message: error.message }));
 
