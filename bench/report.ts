@@ -33,7 +33,14 @@ export interface Results {
   readonly runs: RunResult[];
   readonly failures: { contender: string; tabs: number; reason: string }[];
   storm: StormResult[];
-  heap: { cycles: number; bytes: number }[] | null;
+  heap: {
+    /** Used heap after garbage collection, by cycles done. */
+    series: { cycles: number; bytes: number }[];
+    /** How much each type of heap node (code, object, closure, native, …) grew from the first to the last snapshot. */
+    growthByType: { kind: string; bytes: number }[];
+    /** The kinds of heap node (type and name) that changed most from the first to the last snapshot. */
+    growth: { kind: string; bytes: number }[];
+  } | null;
   bundles: BundleSize[];
   readonly at: string;
 }
@@ -108,15 +115,18 @@ export function renderMarkdown(results: Results): string {
       );
     }
   }
-  if (results.heap && results.heap.length > 1) {
-    const start = results.heap[0]!.bytes;
-    const end = results.heap.at(-1)!;
-    const series = results.heap
-      .map((point) => `${point.cycles}: ${(point.bytes / 1024).toFixed(0)} KB`)
-      .join(', ');
+  if (results.heap && results.heap.series.length > 1) {
+    const { series, growth, growthByType } = results.heap;
+    const start = series[0]!.bytes;
+    const end = series.at(-1)!;
+    const points = series.map((point) => `${point.cycles}: ${(point.bytes / 1024).toFixed(0)} KB`).join(', ');
+    const sizes = (list: { kind: string; bytes: number }[]) =>
+      list.map(({ kind, bytes }) => `${kind} ${(bytes / 1024).toFixed(1)} KB`).join(', ');
     lines.push(
       '',
-      `SharedWorker heap after ${end.cycles} tab attach/detach cycles: ${(end.bytes / 1024).toFixed(0)} KB against ${(start / 1024).toFixed(0)} KB at the start (${(((end.bytes - start) / start) * 100).toFixed(1)}%); after garbage collection, by cycles: ${series}.`,
+      `SharedWorker heap after ${end.cycles} tab attach/detach cycles: ${(end.bytes / 1024).toFixed(0)} KB against ${(start / 1024).toFixed(0)} KB at the start (${(((end.bytes - start) / start) * 100).toFixed(1)}%); after garbage collection, by cycles: ${points}.`,
+      '',
+      `Change between the first and the last heap snapshot, by type of node: ${sizes(growthByType)}; the largest by type and name: ${sizes(growth)}.`,
     );
   }
   if (results.bundles.length > 0) {

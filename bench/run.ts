@@ -201,7 +201,7 @@ async function runOne(contender: Contender, tabs: number): Promise<RunResult> {
  * cycles of a tab (a second tab keeps the hub alive): growth that keeps climbing is a leak, growth that levels off
  * is warm-up (compiled code, grown tables).
  */
-async function heapCycles(): Promise<{ cycles: number; bytes: number }[]> {
+async function heapCycles(): Promise<NonNullable<Results['heap']>> {
   const context = await browser.newContext();
   try {
     const name = `bench-heap-${++runCounter}`;
@@ -211,6 +211,7 @@ async function heapCycles(): Promise<{ cycles: number; bytes: number }[]> {
     const heap = await attachToSharedWorker(browser, 'shared-worker');
     try {
       const series = [{ cycles: 0, bytes: await heap.usedAfterGc() }];
+      const before = await heap.sizesByKind();
       const quarter = Math.ceil(options.cycles / 4);
       for (let done = 0; done < options.cycles; done += quarter) {
         await cycler!.evaluate(
@@ -227,7 +228,24 @@ async function heapCycles(): Promise<{ cycles: number; bytes: number }[]> {
         await sleep(300);
         series.push({ cycles: done + quarter, bytes: await heap.usedAfterGc() });
       }
-      return series;
+      const after = await heap.sizesByKind();
+      const kinds = new Set([...before.keys(), ...after.keys()]);
+      const deltas = [...kinds].map((kind) => ({
+        kind,
+        bytes: (after.get(kind) ?? 0) - (before.get(kind) ?? 0),
+      }));
+      const byType = new Map<string, number>();
+      for (const { kind, bytes } of deltas) {
+        const type = kind.split(' ')[0]!;
+        byType.set(type, (byType.get(type) ?? 0) + bytes);
+      }
+      const largest = (list: { kind: string; bytes: number }[]) =>
+        list.sort((a, b) => Math.abs(b.bytes) - Math.abs(a.bytes)).slice(0, 8);
+      return {
+        series,
+        growthByType: largest([...byType].map(([kind, bytes]) => ({ kind, bytes }))),
+        growth: largest(deltas),
+      };
     } finally {
       await heap.detach();
     }
