@@ -13,7 +13,7 @@ import { parseBenchOptions, type BenchOptions, type Contender } from './options.
 import { renderMarkdown, renderSvg, type Results, type RunResult } from './report.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
 import { runStorm } from './storm.js';
-import { attachToSharedWorker } from './worker-heap.js';
+import { attachToWorkerHeap } from './worker-heap.js';
 import { launchOptions } from '../test/chromium.js';
 
 let options: BenchOptions;
@@ -208,7 +208,7 @@ async function heapCycles(): Promise<NonNullable<Results['heap']>> {
     // The first tab keeps the hub alive while the second attaches and detaches.
     const [, cycler] = await openTabs(context, 'tabmux-shared', 2, name);
     await until(async () => (await server.stats()).connections >= 1, 10_000, 'the hub to connect');
-    const heap = await attachToSharedWorker(browser, 'shared-worker');
+    const heap = await attachToWorkerHeap(browser, name);
     try {
       const series = [{ cycles: 0, bytes: await heap.usedAfterGc() }];
       const before = await heap.sizesByKind();
