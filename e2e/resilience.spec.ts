@@ -1,3 +1,4 @@
+import { attachToSharedWorker } from '../test/shared-worker-session.js';
 import { expect, expectConnections, timeOf, tabStats, tabStatus, test, type TabOptions } from './fixtures.js';
 
 // Every test runs once per transport: the hub behaves the same in a SharedWorker and in the page.
@@ -138,6 +139,35 @@ test('in-page: a tab visible again after its timers slept checks the socket at o
   });
   await expect.poll(async () => (await tabStats(page)).pingsSent, { timeout: 1000 }).toBe(1);
   // The reason is read from the tab's log: the reconnect that follows may clear it before a poll sees it.
+  await expect
+    .poll(() => page.evaluate(() => window.tab.reasons), { timeout: 3000 })
+    .toContain('no answer to a ping within 500 ms');
+  server.setSilent(false);
+  await expect.poll(async () => (await tabStatus(page)).state, { timeout: 10_000 }).toBe('open');
+});
+
+test('shared-worker: a tab visible again wakes the hub, which checks the socket once its clock has moved on', async ({
+  context,
+  server,
+  openTab,
+}) => {
+  // A SharedWorker's timers are not throttled like a hidden page's, but a machine that slept stops them all: the
+  // worker's clock then jumps ahead, as here, with no timer fired, and the first tab to be seen again wakes the hub.
+  const heartbeat = { interval: 60_000, timeout: 500 };
+  const name = 'e2e-wake';
+  const page = await openTab(context, { transport: 'shared-worker', name, options: { heartbeat } });
+  server.setSilent(true);
+  const worker = await attachToSharedWorker(context.browser()!, name);
+  try {
+    await worker.evaluate('{ const realNow = Date.now.bind(Date); Date.now = () => realNow() + 61_000; }');
+  } finally {
+    await worker.detach();
+  }
+  // Without a wake the hub pings only when its 60 s timer fires.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  expect((await tabStats(page)).pingsSent).toBe(0);
+  await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange', { bubbles: true })));
+  await expect.poll(async () => (await tabStats(page)).pingsSent, { timeout: 1000 }).toBe(1);
   await expect
     .poll(() => page.evaluate(() => window.tab.reasons), { timeout: 3000 })
     .toContain('no answer to a ping within 500 ms');
