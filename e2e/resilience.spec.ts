@@ -1,3 +1,5 @@
+import type { Page } from '@playwright/test';
+import type { ReferenceServer } from '../demo/server/reference-server.js';
 import { attachToSharedWorker } from '../test/shared-worker-session.js';
 import { expect, expectConnections, timeOf, tabStats, tabStatus, test, type TabOptions } from './fixtures.js';
 
@@ -131,19 +133,11 @@ test('in-page: a tab visible again after its timers slept checks the socket at o
   const heartbeat = { interval: 60_000, timeout: 500 };
   const page = await openTab(context, { transport: 'in-page', options: { heartbeat } });
   server.setSilent(true);
-  expect((await tabStats(page)).pingsSent).toBe(0);
   await page.evaluate(() => {
     const realNow = Date.now.bind(Date);
     Date.now = () => realNow() + 61_000;
-    document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));
   });
-  await expect.poll(async () => (await tabStats(page)).pingsSent, { timeout: 1000 }).toBe(1);
-  // The reason is read from the tab's log: the reconnect that follows may clear it before a poll sees it.
-  await expect
-    .poll(() => page.evaluate(() => window.tab.reasons), { timeout: 3000 })
-    .toContain('no answer to a ping within 500 ms');
-  server.setSilent(false);
-  await expect.poll(async () => (await tabStatus(page)).state, { timeout: 10_000 }).toBe('open');
+  await wakeFindsSilentServer(page, server);
 });
 
 test('shared-worker: a tab visible again wakes the hub, which checks the socket once its clock has moved on', async ({
@@ -163,14 +157,23 @@ test('shared-worker: a tab visible again wakes the hub, which checks the socket 
   } finally {
     await worker.detach();
   }
+  await wakeFindsSilentServer(page, server);
+});
+
+/**
+ * The tab becomes visible: its hub, whose clock has moved past the heartbeat deadline with no timer fired (500 ms
+ * timeout), pings at once, finds the server silent, and reconnects once it answers again.
+ */
+async function wakeFindsSilentServer(page: Page, server: ReferenceServer): Promise<void> {
   // Without a wake the hub pings only when its 60 s timer fires.
   await new Promise((resolve) => setTimeout(resolve, 300));
   expect((await tabStats(page)).pingsSent).toBe(0);
   await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange', { bubbles: true })));
   await expect.poll(async () => (await tabStats(page)).pingsSent, { timeout: 1000 }).toBe(1);
+  // The reason is read from the tab's log: the reconnect that follows may clear it before a poll sees it.
   await expect
     .poll(() => page.evaluate(() => window.tab.reasons), { timeout: 3000 })
     .toContain('no answer to a ping within 500 ms');
   server.setSilent(false);
   await expect.poll(async () => (await tabStatus(page)).state, { timeout: 10_000 }).toBe('open');
-});
+}
