@@ -13,7 +13,7 @@ import { parseBenchOptions, type BenchOptions, type Contender } from './options.
 import { renderMarkdown, renderSvg, type Results, type RunResult } from './report.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
 import { runStorm } from './storm.js';
-import { attachToWorkerHeap } from './worker-heap.js';
+import { attachToWorkerHeap, heapGrowth } from './worker-heap.js';
 import { launchOptions } from '../test/chromium.js';
 
 let options: BenchOptions;
@@ -228,24 +228,7 @@ async function heapCycles(): Promise<NonNullable<Results['heap']>> {
         await sleep(300);
         series.push({ cycles: done + quarter, bytes: await heap.usedAfterGc() });
       }
-      const after = await heap.sizesByKind();
-      const kinds = new Set([...before.keys(), ...after.keys()]);
-      const deltas = [...kinds].map((kind) => ({
-        kind,
-        bytes: (after.get(kind) ?? 0) - (before.get(kind) ?? 0),
-      }));
-      const byType = new Map<string, number>();
-      for (const { kind, bytes } of deltas) {
-        const type = kind.split(' ')[0]!;
-        byType.set(type, (byType.get(type) ?? 0) + bytes);
-      }
-      const largest = (list: { kind: string; bytes: number }[]) =>
-        list.sort((a, b) => Math.abs(b.bytes) - Math.abs(a.bytes)).slice(0, 8);
-      return {
-        series,
-        growthByType: largest([...byType].map(([kind, bytes]) => ({ kind, bytes }))),
-        growth: largest(deltas),
-      };
+      return { series, ...heapGrowth(before, await heap.sizesByKind()) };
     } finally {
       await heap.detach();
     }

@@ -32,6 +32,30 @@ export async function attachToWorkerHeap(browser: Browser, name: string): Promis
   };
 }
 
+type Sizes = { kind: string; bytes: number }[];
+
+/** The eight largest changes between two `sizesByKind` readings, by type of node and by kind. */
+export function heapGrowth(
+  before: Map<string, number>,
+  after: Map<string, number>,
+): { growthByType: Sizes; growth: Sizes } {
+  const kinds = new Set([...before.keys(), ...after.keys()]);
+  const deltas = [...kinds].map((kind) => ({
+    kind,
+    bytes: (after.get(kind) ?? 0) - (before.get(kind) ?? 0),
+  }));
+  const byType = new Map<string, number>();
+  for (const { kind, bytes } of deltas) {
+    const type = kind.split(' ')[0]!;
+    byType.set(type, (byType.get(type) ?? 0) + bytes);
+  }
+  const largest = (list: Sizes) => list.sort((a, b) => Math.abs(b.bytes) - Math.abs(a.bytes)).slice(0, 8);
+  return {
+    growthByType: largest([...byType].map(([kind, bytes]) => ({ kind, bytes }))),
+    growth: largest(deltas),
+  };
+}
+
 interface HeapSnapshot {
   snapshot: { meta: { node_fields: string[]; node_types: [string[], ...unknown[]] } };
   nodes: number[];
