@@ -66,8 +66,12 @@ export function createSubscriptions(report: (error: unknown) => void) {
       entry.lastSeq = seq;
       entry.latest = data;
       const handlers = entry.handlers;
-      // A handler removed by an earlier one during this message is not called.
-      for (const handler of handlers) if (entry.handlers.includes(handler)) call(handler, channel, seq, data);
+      // A handler removed by an earlier one during this message is not called; the list is searched only once a
+      // handler has changed it.
+      for (const handler of handlers) {
+        if (entry.handlers === handlers || entry.handlers.includes(handler))
+          call(handler, channel, seq, data);
+      }
     },
     /** What to tell a hub this tab (re)attaches to, so that it resumes where this tab left off. */
     requests(): SubscribeRequest[] {
