@@ -1,28 +1,18 @@
 // How many events per second the dashboard renders smoothly in 4 tabs: the production build, 4 tabs of one browser,
 // the simulator at rising rates; per rate, each tab's frames per second and events received per second.
 // Bounded: 5 rates × (2 s warm-up + 4 s measured), loopback only. Run: npm run bench:dashboard
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { build, preview } from 'vite';
 import { startReferenceServer } from '../demo/server/reference-server.js';
 import { launchBrowser } from '../test/chromium.js';
+import { serveBuild } from '../test/serve-build.js';
 
 const TABS = 4;
 const RATES = [100, 500, 1000, 2000, 5000];
 const WARM_MS = 2000;
 const MEASURE_MS = 4000;
 
-const outDir = await mkdtemp(join(tmpdir(), 'tabmux-bench-'));
-await build({ logLevel: 'error', build: { outDir, emptyOutDir: true } });
-const served = await preview({
-  logLevel: 'error',
-  build: { outDir },
-  preview: { host: '127.0.0.1', port: 0 },
-});
-const address = served.httpServer.address();
-const origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+const served = await serveBuild();
+const origin = served.origin;
 const server = await startReferenceServer({ simulator: { rate: 0 } });
 const browser = await launchBrowser();
 try {
@@ -63,6 +53,5 @@ try {
   server.simulator?.setRate(0);
   await browser.close();
   await server.close();
-  await new Promise((resolve) => served.httpServer.close(resolve));
-  await rm(outDir, { recursive: true, force: true });
+  await served.close();
 }

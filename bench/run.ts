@@ -2,11 +2,9 @@
 // the reference server (in a process of its own). Writes bench/results/latest.{json,md,svg} and prints the table.
 // Every load is bounded in count and time and targets loopback only; a contender that fails is reported, and the run
 // goes on. Not part of `npm test`.
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { cpus, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, totalmem } from 'node:os';
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { build, preview } from 'vite';
 import { measureBundles } from './bundle-sizes.js';
 import { treeCpuMs } from './cpu.js';
 import { parseBenchOptions, type BenchOptions, type Contender } from './options.js';
@@ -15,6 +13,8 @@ import { startServerProcess, type ServerProcess } from './server-process.js';
 import { runStorm } from './storm.js';
 import { attachToWorkerHeap, heapGrowth } from './worker-heap.js';
 import { launchOptions } from '../test/chromium.js';
+import { serveBuild } from '../test/serve-build.js';
+import { until } from './until.js';
 
 let options: BenchOptions;
 try {
@@ -29,14 +29,6 @@ const BURSTS = 3;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const now = () => performance.timeOrigin + performance.now();
 
-async function until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await sleep(25);
-  }
-}
-
 function withLimit<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([
     promise,
@@ -47,18 +39,8 @@ function withLimit<T>(promise: Promise<T>, ms: number, what: string): Promise<T>
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? null;
 
 // Build the adapter pages once, as an app would ship them.
-const outDir = await mkdtemp(join(tmpdir(), 'tabmux-bench-pages-'));
-await build({
-  logLevel: 'error',
-  build: { outDir, emptyOutDir: true, rollupOptions: { input: 'bench/pages/contender.html' } },
-});
-const served = await preview({
-  logLevel: 'error',
-  build: { outDir },
-  preview: { host: '127.0.0.1', port: 0 },
-});
-const address = served.httpServer.address();
-const origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+const served = await serveBuild('bench/pages/contender.html');
+const origin = served.origin;
 const browserServer = await chromium.launchServer(launchOptions());
 const browserPid = browserServer.process().pid!;
 const browser: Browser = await chromium.connect(browserServer.wsEndpoint());
@@ -294,8 +276,7 @@ try {
   await browser.close();
   await browserServer.close();
   await server.stop();
-  await new Promise((resolve) => served.httpServer.close(resolve));
-  await rm(outDir, { recursive: true, force: true });
+  await served.close();
 }
 
 await mkdir('bench/results', { recursive: true });

@@ -2,10 +2,11 @@
 // Three strategies with the same bounds: tabmux's full jitter, no jitter, and jitter that the cap flattens.
 import WebSocket from 'ws';
 import { startReferenceServer } from '../demo/server/reference-server.js';
-import type { RetryDelay } from '../worker/backoff.js';
+import { fullJitter, type RetryDelay } from '../worker/backoff.js';
 import type { WebSocketConstructor } from '../worker/environment.js';
 import { createHub, type Hub } from '../worker/hub.js';
 import { testConfig } from '../test/helpers.js';
+import { until } from './until.js';
 
 const BIN_MS = 100;
 const BOUNDS = { initialDelay: 500, factor: 2, maxDelay: 4000 };
@@ -16,8 +17,7 @@ export const CAP_WINDOW = [5000, DOWN_MS] as const;
 const OBSERVE_MS = 25_000;
 
 export const STRATEGIES: Record<string, (random: () => number) => RetryDelay> = {
-  'full jitter (tabmux)': (random) => (n) =>
-    random() * Math.min(BOUNDS.maxDelay, BOUNDS.initialDelay * BOUNDS.factor ** n),
+  'full jitter (tabmux)': (random) => fullJitter(BOUNDS, random),
   'no jitter': () => (n) => Math.min(BOUNDS.maxDelay, BOUNDS.initialDelay * BOUNDS.factor ** n),
   // The common mistake: the cap is applied after the jitter, so once the bound passes the cap most delays equal it.
   'jitter, then cap': (random) => (n) =>
@@ -74,7 +74,7 @@ async function stormOnce(strategy: string, retryDelay: RetryDelay, count: number
       hub.attach(() => {});
       hubs.push(hub);
     }
-    await until(() => server.stats().connections === count, 30_000);
+    await until(async () => server.stats().connections === count, 30_000, 'every hub to connect');
     attempts.length = 0;
     const lostAt = performance.now();
     server.refuseNext(Number.MAX_SAFE_INTEGER);
@@ -82,7 +82,11 @@ async function stormOnce(strategy: string, retryDelay: RetryDelay, count: number
     await new Promise((resolve) => setTimeout(resolve, DOWN_MS));
     server.refuseNext(0);
     let allBackMs: number | null = null;
-    await until(() => server.stats().connections === count, OBSERVE_MS - DOWN_MS).then(
+    await until(
+      async () => server.stats().connections === count,
+      OBSERVE_MS - DOWN_MS,
+      'every hub back',
+    ).then(
       () => (allBackMs = performance.now() - lostAt),
       () => undefined,
     );
@@ -102,13 +106,5 @@ async function stormOnce(strategy: string, retryDelay: RetryDelay, count: number
   } finally {
     for (const hub of hubs) hub.dispose();
     await server.close();
-  }
-}
-
-async function until(check: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!check()) {
-    if (performance.now() > deadline) throw new Error(`not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

@@ -1,8 +1,7 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from '@playwright/test';
-import { build, preview, type PreviewServer } from 'vite';
+import { serveBuild, type ServedBuild } from '../test/serve-build.js';
 import { startReferenceServer, type ReferenceServer } from '../demo/server/reference-server.js';
 import { expect, expectConnections, test } from './fixtures.js';
 
@@ -120,18 +119,12 @@ test('the dashboard in a fixed state looks as it did (visual regression)', async
 });
 
 test.describe('the production build', () => {
-  let outDir: string;
-  let served: PreviewServer;
+  let served: ServedBuild;
   let server: ReferenceServer;
   test.beforeAll(async () => {
-    outDir = await mkdtemp(join(tmpdir(), 'tabmux-build-'));
-    await build({ logLevel: 'error', build: { outDir, emptyOutDir: true } });
-    served = await preview({ logLevel: 'error', build: { outDir }, preview: { host: '127.0.0.1', port: 0 } });
+    served = await serveBuild();
   });
-  test.afterAll(async () => {
-    await new Promise((resolve) => served.httpServer.close(resolve));
-    await rm(outDir, { recursive: true, force: true });
-  });
+  test.afterAll(async () => served.close());
   test.beforeEach(async () => {
     server = await startReferenceServer({ faults: true, simulator: { rate: 200 } });
   });
@@ -140,10 +133,8 @@ test.describe('the production build', () => {
   test('names the worker by content hash, and two tabs show the same metric values over one connection', async ({
     context,
   }) => {
-    const assets = await readdir(join(outDir, 'assets'));
+    const assets = await readdir(join(served.outDir, 'assets'));
     expect(assets.some((file) => /^shared-worker-[\w-]{8}\.js$/.test(file))).toBe(true);
-    const address = served.httpServer.address();
-    const origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    await twoTabsAgree(context, origin, server);
+    await twoTabsAgree(context, served.origin, server);
   });
 });
