@@ -1,7 +1,8 @@
-import { afterEach, beforeEach, expect, test } from 'vitest';
+import { afterEach, beforeEach, expect, test, vi } from 'vitest';
 import { startReferenceServer, type ReferenceServer } from '../demo/server/reference-server.js';
-import { NodeWebSocket, until } from '../test/helpers.js';
-import { createClient, type Client } from './create-client.js';
+import { NodeWebSocket } from '../test/helpers.js';
+import type { Client } from './client-types.js';
+import { createClient } from './create-client.js';
 
 let server: ReferenceServer;
 let client: Client | undefined;
@@ -14,34 +15,37 @@ afterEach(async () => {
   await server.close();
 });
 
+const opened = (c: Client) => vi.waitFor(() => expect(c.status.state).toBe('open'));
+
 test('in Node the client runs the hub in-process and talks to a real server', async () => {
   client = createClient({ url: server.url, WebSocket: NodeWebSocket });
   const messages: unknown[] = [];
   const states: string[] = [];
   client.on('message', (message) => messages.push(message));
   client.on('status', (status) => states.push(status.state));
-  await until(() => client!.status.state === 'open');
+  await opened(client);
   expect(client.transport).toBe('in-page');
   expect(states).toEqual(['open']);
 
   server.publish({ hello: 'node' });
-  await until(() => messages.length === 1);
-  expect(messages).toEqual([{ hello: 'node' }]);
+  await vi.waitFor(() => expect(messages).toEqual([{ hello: 'node' }]));
   expect(await client.send({ back: 1 })).toEqual({ outcome: 'sent' });
-  await until(() => server.received.length === 1);
+  await vi.waitFor(() => expect(server.received).toEqual([{ back: 1 }]));
   expect((await client.stats()).tabs).toBe(1);
 });
 
 test('an unsubscribed listener hears nothing more', async () => {
   client = createClient({ url: server.url, WebSocket: NodeWebSocket });
   const heard: unknown[] = [];
+  const witness: unknown[] = [];
   const off = client.on('message', (message) => heard.push(message));
-  await until(() => client!.status.state === 'open');
+  client.on('message', (message) => witness.push(message));
+  await opened(client);
   server.publish(1);
-  await until(() => heard.length === 1);
+  await vi.waitFor(() => expect(heard).toEqual([1]));
   off();
   server.publish(2);
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  await vi.waitFor(() => expect(witness).toEqual([1, 2]));
   expect(heard).toEqual([1]);
 });
 
@@ -51,30 +55,47 @@ test('a send made before the socket is open waits in the outbox, taken as it was
   const pending = client.send(data);
   data.n = 2;
   expect(await pending).toEqual({ outcome: 'queued' });
-  await until(() => server.received.length === 1);
-  expect(server.received).toEqual([{ n: 1 }]);
+  await vi.waitFor(() => expect(server.received).toEqual([{ n: 1 }]));
 });
 
-test('close releases the socket and refuses later sends', async () => {
+test('close releases the socket; later calls say the client is closed, each by its own rule', async () => {
   client = createClient({ url: server.url, WebSocket: NodeWebSocket });
-  await until(() => client!.status.state === 'open');
+  await opened(client);
   client.close();
   expect(client.status.state).toBe('closed');
-  await until(() => server.stats().connections === 0);
+  await vi.waitFor(() => expect(server.stats().connections).toBe(0));
   expect(await client.send(1)).toMatchObject({ outcome: 'refused', reason: 'closed' });
-  await expect(client.stats()).rejects.toThrow(/closed/);
+  await expect(client.stats()).rejects.toMatchObject({ name: 'TabmuxError', code: 'closed' });
+  await expect(client.request(1)).rejects.toMatchObject({ code: 'closed' });
+  expect(() => client!.subscribe('A', () => {})).toThrow(expect.objectContaining({ code: 'closed' }));
 });
 
-test('a url function is called to get the URL', async () => {
-  client = createClient({ url: async () => server.url, WebSocket: NodeWebSocket });
-  await until(() => client!.status.state === 'open');
+test('a url function is called before each attempt, so a tab can move to another server', async () => {
+  const other = await startReferenceServer();
+  try {
+    const urls = [server.url, other.url];
+    let calls = 0;
+    client = createClient({
+      url: async () => urls[Math.min(calls++, 1)]!,
+      WebSocket: NodeWebSocket,
+      reconnect: { initialDelay: 20 },
+    });
+    await opened(client);
+    expect(server.stats().connections).toBe(1);
+    server.closeAll(1012);
+    await vi.waitFor(() => expect(other.stats().connections).toBe(1));
+    expect(calls).toBe(2);
+  } finally {
+    client?.close();
+    await other.close();
+  }
 });
 
 test('a url function returning garbage fails the client with the reason and an error event', async () => {
   client = createClient({ url: () => 'nope:' as string, WebSocket: NodeWebSocket });
   const errors: string[] = [];
   client.on('error', (error) => errors.push(error.message));
-  await until(() => client!.status.state === 'failed');
+  await vi.waitFor(() => expect(client!.status.state).toBe('failed'));
   expect(client.status.reason).toMatch(/must use ws: or wss:/);
   expect(errors).toHaveLength(1);
 });
@@ -90,16 +111,21 @@ test('a listener that throws does not stop the others', async () => {
       throw new Error('listener bug');
     });
     client.on('message', (message) => heard.push(message));
-    await until(() => client!.status.state === 'open');
+    await opened(client);
     server.publish('x');
-    await until(() => heard.length === 1 && uncaught.length === 1);
+    await vi.waitFor(() => expect([heard.length, uncaught.length]).toEqual([1, 1]));
     expect((uncaught[0] as Error).message).toBe('listener bug');
   } finally {
     process.off('uncaughtException', onUncaught);
   }
 });
 
-test('on() with an unknown event name is a TypeError', () => {
+test('bad arguments throw a TypeError at the call, in every method', () => {
   client = createClient({ url: server.url, WebSocket: NodeWebSocket });
-  expect(() => client!.on('nope' as never, () => {})).toThrow(/unknown event "nope"/);
+  const c = client;
+  expect(() => c.on('nope' as never, () => {})).toThrow(/unknown event "nope"/);
+  expect(() => c.subscribe('', () => {})).toThrow(TypeError);
+  expect(() => c.subscribe('A', 'handler' as never)).toThrow(TypeError);
+  expect(() => c.publish(7 as never, 1)).toThrow(TypeError);
+  expect(() => c.request(1, { timeout: -1 })).toThrow(TypeError);
 });

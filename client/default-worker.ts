@@ -1,3 +1,4 @@
+// tabmux's own worker entry, as the client starts it when the app passes no `worker` factory.
 /**
  * tabmux's own worker entry. Written inline so that Vite (and webpack 5) see the worker's URL and bundle it;
  * a production build names the file by content hash, so tabs of different builds never share one hub.

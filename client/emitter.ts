@@ -1,3 +1,5 @@
+// A typed emitter (after mitt): listeners per event, each `on` returning the function that removes it.
+
 export type Listener<T> = (payload: T) => void;
 
 export interface Emitter<Events> {
@@ -7,7 +9,13 @@ export interface Emitter<Events> {
   clear(): void;
 }
 
-/** A typed emitter (after mitt). A listener that throws does not stop the others; its error is rethrown apart. */
+/** A listener's error must not stop the others, nor vanish: it is thrown again on its own. */
+export function rethrowApart(error: unknown): void {
+  setTimeout(() => {
+    throw error;
+  });
+}
+
 export function createEmitter<Events>(names: readonly (keyof Events)[]): Emitter<Events> {
   const listeners = new Map<keyof Events, Set<Listener<never>>>(names.map((name) => [name, new Set()]));
   return {
@@ -27,9 +35,7 @@ export function createEmitter<Events>(names: readonly (keyof Events)[]): Emitter
         try {
           (listener as Listener<typeof payload>)(payload);
         } catch (error) {
-          setTimeout(() => {
-            throw error;
-          });
+          rethrowApart(error);
         }
       }
     },

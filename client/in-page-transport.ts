@@ -1,9 +1,9 @@
+// The hub runs inside this page: one socket for this tab alone, the same session as through a SharedWorker.
 import type { RetryDelay } from '../worker/backoff.js';
 import type { WebSocketConstructor } from '../worker/environment.js';
 import type { WireProtocol } from '../worker/wire-protocol.js';
-import type { Transport } from './transport.js';
+import { remoteSession, type Transport } from './transport.js';
 
-/** The hub runs inside this page: one socket for this tab alone. */
 export function inPageTransport(
   WebSocketImpl: WebSocketConstructor | undefined,
   retryDelay: RetryDelay | undefined,
@@ -12,7 +12,7 @@ export function inPageTransport(
   return {
     name: 'in-page',
     canBeUsed: () => WebSocketImpl !== undefined || typeof globalThis.WebSocket === 'function',
-    async attach({ config, online }, handlers, auth) {
+    async attach({ config, online }, handlers, providers) {
       // Loaded only when needed: browsers with SharedWorker (most) never download the hub into the page.
       const { createHub } = await import('../worker/hub.js');
       const hub = createHub(config, {
@@ -20,20 +20,13 @@ export function inPageTransport(
         ...(retryDelay && { retryDelay }),
         ...(protocol && { protocol }),
       });
-      hub.setOnline(online);
-      const { tabId, status } = hub.attach(handlers.events, auth);
+      const { session, status } = hub.attach(handlers.events, providers);
+      session.network(online);
       return {
-        reply: { tabId, hubId: hub.id, hubLock: null, status },
-        send: async (data) => hub.send(tabId, data),
-        subscribe: async (request) => hub.subscribe(tabId, request),
-        unsubscribe: async (channel) => hub.unsubscribe(tabId, channel),
-        publish: async (channel, data) => hub.publish(tabId, channel, data),
-        request: async (requestId, data) => hub.request(tabId, requestId, data),
-        cancelRequest: (requestId) => hub.cancelRequest(tabId, requestId),
-        stats: async () => hub.stats(),
-        reconnect: () => hub.reconnect(),
-        network: (value) => hub.setOnline(value),
-        wake: () => hub.wake(),
+        reply: { hubId: hub.id, hubLock: null, status },
+        session: remoteSession(async (method, args) =>
+          (session[method] as (...a: typeof args) => unknown)(...args),
+        ),
         // No other tab can use this hub, so lingering would only keep a socket nobody reads.
         detach: () => hub.dispose(),
       };

@@ -1,12 +1,9 @@
-export {
-  createClient,
-  type Client,
-  type ClientEvents,
-  type Gap,
-  type RequestOptions,
-} from './create-client.js';
+// The package `tabmux`: createClient and the public types.
+export { createClient } from './create-client.js';
+export type { ChannelMap, Client, ClientEvents, RequestOptions } from './client-types.js';
 export type { ChannelHandler, SubscribeOptions } from './subscriptions.js';
 export { defaultProtocol, type WireProtocol } from '../worker/wire-protocol.js';
+export type { ServerEvent } from '../worker/wire-types.js';
 export { TabmuxError } from './errors.js';
 export type {
   ClientOptions,
@@ -14,7 +11,18 @@ export type {
   OutboxOptions,
   ReconnectOptions,
   TransportOption,
+  UrlFunction,
 } from './options.js';
 export type { TransportName } from './transport.js';
-export { CloseCode } from '../worker/close-codes.js';
-export type * from '../worker/protocol.js';
+export { classifyClose, CloseCode, type CloseClass } from '../worker/close-codes.js';
+export type {
+  CloseInfo,
+  ConnectionState,
+  ErrorCode,
+  Gap,
+  RefusalReason,
+  SendResult,
+  Stats,
+  Status,
+} from '../worker/public-types.js';
+export type { TokenProvider } from '../worker/session-types.js';

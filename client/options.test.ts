@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { normalizeUrl, resolveOptions } from './options.js';
 
@@ -5,28 +6,52 @@ describe('resolveOptions', () => {
   test('applies the documented defaults', () => {
     expect(resolveOptions({ url: 'ws://example.com/' })).toEqual({
       url: 'ws://example.com/',
-      protocols: [],
+      hub: {
+        protocols: [],
+        lingerMs: 1000,
+        maxMessageBytes: 1048576,
+        outbox: { maxMessages: 1000, maxBytes: 1048576 },
+        reconnect: {
+          initialDelay: 1000,
+          factor: 2,
+          maxDelay: 30000,
+          maxAttempts: Infinity,
+          stableAfter: 5000,
+          connectTimeout: 10000,
+          suspendAfter: 120000,
+          suspendedRetryDelay: 30000,
+        },
+        heartbeat: { interval: 30000, timeout: 5000, ping: { type: 'ping' }, pong: { type: 'pong' } },
+      },
       transport: 'auto',
       name: 'tabmux',
-      lingerMs: 1000,
-      maxMessageBytes: 1048576,
       probeTimeoutMs: 3000,
       callTimeoutMs: 5000,
-      reconnect: {
-        initialDelay: 1000,
-        factor: 2,
-        maxDelay: 30000,
-        maxAttempts: Infinity,
-        stableAfter: 5000,
-        connectTimeout: 10000,
-        suspendAfter: 120000,
-        suspendedRetryDelay: 30000,
-      },
-      retryDelay: undefined,
-      outbox: { maxMessages: 1000, maxBytes: 1048576 },
       requestTimeoutMs: 10000,
-      heartbeat: { interval: 30000, timeout: 5000, ping: { type: 'ping' }, pong: { type: 'pong' } },
+      worker: undefined,
+      WebSocket: undefined,
+      auth: undefined,
+      protocol: undefined,
+      retryDelay: undefined,
     });
+  });
+
+  test("every @default written in the options' documentation is the default applied", () => {
+    const source = readFileSync(new URL('./options.ts', import.meta.url), 'utf8');
+    const documented = [
+      ...source.matchAll(/@default (\S+)(?:(?!@default|readonly)[\s\S])*readonly (\w+)\?/g),
+    ].map(([, value, name]) => [name!, value!] as const);
+    const applied = resolveOptions({ url: 'ws://x' });
+    const flat: Record<string, unknown> = {
+      ...applied,
+      ...applied.hub,
+      ...applied.hub.outbox,
+      ...applied.hub.reconnect,
+      ...applied.hub.heartbeat,
+    };
+    const numeric = documented.filter(([, value]) => /^(\d+|Infinity)$/.test(value));
+    expect(numeric.length).toBeGreaterThan(15);
+    for (const [name, value] of numeric) expect([name, flat[name]]).toEqual([name, Number(value)]);
   });
 
   test.each([
@@ -56,7 +81,7 @@ describe('resolveOptions', () => {
     [{ url: 'ws://x', heartbeat: { pong: {} } }, /`heartbeat.pong` must be an object/],
     [{ url: 'ws://x', heartbeat: 5 }, /`heartbeat` must be an object/],
     [{ url: 'ws://x', auth: 'token' }, /`auth` must be a function/],
-    [{ url: 'ws://x', outbox: { maxMessages: -1 } }, /`outbox.maxMessages` must be a finite number ≥ 0/],
+    [{ url: 'ws://x', outbox: { maxMessages: -1 } }, /`outbox.maxMessages` must be a whole number ≥ 0/],
     [{ url: 'ws://x', requestTimeoutMs: 0 }, /`requestTimeoutMs`/],
     [
       { url: 'ws://x', protocol: { parse: () => 1 } },
@@ -69,7 +94,7 @@ describe('resolveOptions', () => {
 });
 
 test('a heartbeat interval of 0 turns it off whatever the timeout', () => {
-  expect(resolveOptions({ url: 'ws://x', heartbeat: { interval: 0 } }).heartbeat.interval).toBe(0);
+  expect(resolveOptions({ url: 'ws://x', heartbeat: { interval: 0 } }).hub.heartbeat.interval).toBe(0);
 });
 
 test('a delay function is accepted with the in-page transport', () => {

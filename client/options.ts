@@ -1,11 +1,8 @@
+// The client's options: what each one does, its default, and the checks that refuse a bad one at createClient.
 import type { RetryDelay } from '../worker/backoff.js';
 import type { WebSocketConstructor } from '../worker/environment.js';
-import type {
-  HeartbeatSettings,
-  OutboxSettings,
-  ReconnectSettings,
-  TokenProvider,
-} from '../worker/protocol.js';
+import { checkNumber, HUB_DEFAULTS, resolveHubSettings } from '../worker/hub-config.js';
+import type { HubConfig, TokenProvider } from '../worker/session-types.js';
 import type { WireProtocol } from '../worker/wire-protocol.js';
 
 export type TransportOption = 'auto' | 'shared-worker' | 'in-page';
@@ -55,9 +52,10 @@ export interface OutboxOptions {
 export interface ClientOptions {
   /**
    * The server's URL: `ws:`/`wss:` (or `http:`/`https:`, which become `ws:`/`wss:`), absolute or relative to the page.
-   * A function is called each time a hub is attached, so it can return a fresh URL or a promise of one.
+   * A function (returning a URL or a promise of one) is called before every connection attempt, so it can move to
+   * another server when one goes down; tabs passing a function share a hub by `name` alone.
    */
-  readonly url: string | (() => string | Promise<string>);
+  readonly url: string | UrlFunction;
   /** Subprotocols offered to the server. @default [] */
   readonly protocols?: string | readonly string[];
   /**
@@ -75,7 +73,10 @@ export interface ClientOptions {
    * @default 'auto'
    */
   readonly transport?: TransportOption;
-  /** Tabs with the same name (and worker URL) share one hub. @default 'tabmux' */
+  /**
+   * Tabs share one hub when their `name`, their `url` (when it is a string) and their worker script all match; a
+   * tab asking for another URL gets a hub of its own. @default 'tabmux'
+   */
   readonly name?: string;
   /**
    * Milliseconds the hub keeps the socket open after the last tab leaves, so that closing and reopening
@@ -130,71 +131,61 @@ export interface ClientOptions {
   readonly WebSocket?: WebSocketConstructor;
 }
 
-export type ResolvedOptions = Required<
-  Omit<
-    ClientOptions,
-    'worker' | 'WebSocket' | 'protocols' | 'auth' | 'reconnect' | 'heartbeat' | 'outbox' | 'protocol'
-  >
-> &
-  Pick<ClientOptions, 'worker' | 'WebSocket' | 'auth' | 'protocol'> & {
-    readonly outbox: OutboxSettings;
-    readonly protocols: readonly string[];
-    readonly reconnect: ReconnectSettings;
-    readonly retryDelay: RetryDelay | undefined;
-    readonly heartbeat: HeartbeatSettings;
-  };
+/** Returns the server's URL, or a promise of it; see the `url` option. */
+export type UrlFunction = () => string | Promise<string>;
+
+/** Every option after the checks, with its default applied. */
+export interface ResolvedOptions {
+  readonly url: string | UrlFunction;
+  /** What the hub runs on (all but the URL). */
+  readonly hub: Omit<HubConfig, 'url'>;
+  readonly transport: TransportOption;
+  readonly name: string;
+  readonly probeTimeoutMs: number;
+  readonly callTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  readonly worker: ((name: string) => SharedWorker) | undefined;
+  readonly WebSocket: WebSocketConstructor | undefined;
+  readonly auth: TokenProvider | undefined;
+  readonly protocol: WireProtocol | undefined;
+  readonly retryDelay: RetryDelay | undefined;
+}
 
 const TRANSPORTS: readonly TransportOption[] = ['auto', 'shared-worker', 'in-page'];
 
-/** Checks every option and applies the defaults; the only place defaults live. */
+/** The client's own defaults; the hub's are in worker/hub-config.ts. */
+const DEFAULTS = {
+  transport: 'auto',
+  name: 'tabmux',
+  probeTimeoutMs: 3000,
+  callTimeoutMs: 5000,
+  requestTimeoutMs: 10_000,
+} as const;
+
+const TIMEOUTS = ['probeTimeoutMs', 'callTimeoutMs', 'requestTimeoutMs'] as const;
+
+/** Options that must be functions, and what they should be. */
+const FUNCTIONS = {
+  worker: 'a function returning a SharedWorker',
+  WebSocket: 'a WebSocket constructor',
+  auth: 'a function returning a token or a promise of one',
+} as const;
+
+const PROTOCOL_OPERATIONS = ['auth', 'subscribe', 'unsubscribe', 'publish', 'request', 'parse'] as const;
+
+/** Checks every option and applies the defaults; throws a TypeError that names the option and what is allowed. */
 export function resolveOptions(options: ClientOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(
       'tabmux: createClient expects an options object, e.g. createClient({ url: "wss://example.com/ws" })',
     );
   }
-  const {
-    url,
-    protocols = [],
-    worker,
-    transport = 'auto',
-    name = 'tabmux',
-    lingerMs = 1000,
-    maxMessageBytes = 1024 * 1024,
-    probeTimeoutMs = 3000,
-    callTimeoutMs = 5000,
-    WebSocket,
-    auth,
-    requestTimeoutMs = 10_000,
-    protocol,
-  } = options;
-  const { maxMessages = 1000, maxBytes = 1024 * 1024 } = checkObject('outbox', options.outbox);
-  const {
-    initialDelay = 1000,
-    factor = 2,
-    maxDelay = 30_000,
-    maxAttempts = Infinity,
-    stableAfter = 5000,
-    connectTimeout = 10_000,
-    suspendAfter = 120_000,
-    suspendedRetryDelay = 30_000,
-    delay,
-  } = checkObject('reconnect', options.reconnect);
-  const {
-    interval = 30_000,
-    timeout = 5000,
-    ping = { type: 'ping' },
-    pong = { type: 'pong' },
-  } = checkObject('heartbeat', options.heartbeat);
+  const { url, transport = DEFAULTS.transport, name = DEFAULTS.name, protocol } = options;
   if (typeof url === 'string') normalizeUrl(url);
   else if (typeof url !== 'function') {
     throw new TypeError(
       'tabmux: `url` is required: a ws:// or wss:// URL, or a function returning one (or a promise of one)',
     );
-  }
-  const protocolList = typeof protocols === 'string' ? [protocols] : protocols;
-  if (!Array.isArray(protocolList) || protocolList.some((p) => typeof p !== 'string')) {
-    throw new TypeError('tabmux: `protocols` must be a string or an array of strings');
   }
   if (!TRANSPORTS.includes(transport)) {
     throw new TypeError(
@@ -203,116 +194,51 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
   }
   if (typeof name !== 'string' || name === '')
     throw new TypeError('tabmux: `name` must be a non-empty string');
-  if (worker !== undefined && typeof worker !== 'function') {
-    throw new TypeError('tabmux: `worker` must be a function returning a SharedWorker');
+  for (const [option, what] of Object.entries(FUNCTIONS)) {
+    const value = options[option as keyof typeof FUNCTIONS];
+    if (value !== undefined && typeof value !== 'function')
+      throw new TypeError(`tabmux: \`${option}\` must be ${what}`);
   }
-  if (WebSocket !== undefined && typeof WebSocket !== 'function') {
-    throw new TypeError('tabmux: `WebSocket` must be a WebSocket constructor');
-  }
-  if (auth !== undefined && typeof auth !== 'function') {
-    throw new TypeError('tabmux: `auth` must be a function returning a token or a promise of one');
-  }
-  checkMs('reconnect.initialDelay', initialDelay, 0);
-  checkMs('reconnect.factor', factor, 1);
-  checkMs('reconnect.maxDelay', maxDelay, 0);
-  checkMs('reconnect.stableAfter', stableAfter, 0);
-  checkMs('reconnect.connectTimeout', connectTimeout, 1);
-  checkMs('reconnect.suspendAfter', suspendAfter, 0);
-  checkMs('reconnect.suspendedRetryDelay', suspendedRetryDelay, 0);
-  if (
-    typeof maxAttempts !== 'number' ||
-    !(Number.isInteger(maxAttempts) || maxAttempts === Infinity) ||
-    maxAttempts < 0
-  ) {
-    throw new TypeError(
-      `tabmux: \`reconnect.maxAttempts\` must be a whole number ≥ 0 or Infinity; got ${String(maxAttempts)}`,
-    );
-  }
-  if (delay !== undefined) {
-    if (typeof delay !== 'function')
-      throw new TypeError('tabmux: `reconnect.delay` must be a function (attempt) => ms');
-    if (transport !== 'in-page') {
-      throw new TypeError(
-        "tabmux: `reconnect.delay` is a function, which cannot be sent to a SharedWorker; use transport: 'in-page', or pass `retryDelay` to hostSharedWorker() in your worker entry",
-      );
-    }
-  }
-  checkMs('heartbeat.interval', interval, 0);
-  checkMs('heartbeat.timeout', timeout, 1);
-  if (interval > 0 && timeout >= interval) {
-    throw new TypeError(
-      `tabmux: \`heartbeat.timeout\` (${timeout}) must be less than \`heartbeat.interval\` (${interval})`,
-    );
-  }
-  if (typeof pong !== 'object' || pong === null || Object.keys(pong).length === 0) {
-    throw new TypeError(
-      'tabmux: `heartbeat.pong` must be an object of the fields a pong has, e.g. { type: "pong" }',
-    );
-  }
-  checkMs('outbox.maxMessages', maxMessages, 0);
-  checkMs('outbox.maxBytes', maxBytes, 0);
-  checkMs('requestTimeoutMs', requestTimeoutMs, 1);
+  const timeouts = Object.fromEntries(
+    TIMEOUTS.map((option) => [option, checkNumber(option, options[option] ?? DEFAULTS[option], { min: 1 })]),
+  ) as Record<(typeof TIMEOUTS)[number], number>;
+  const hub = resolveHubSettings(options);
+  const delay = options.reconnect?.delay;
+  if (delay !== undefined && typeof delay !== 'function')
+    throw new TypeError('tabmux: `reconnect.delay` must be a function (attempt) => ms');
   if (protocol !== undefined) {
-    const operations = ['auth', 'subscribe', 'unsubscribe', 'publish', 'request', 'parse'] as const;
-    const missing = operations.filter(
-      (name) => typeof (protocol as unknown as Record<string, unknown>)[name] !== 'function',
+    const missing = PROTOCOL_OPERATIONS.filter(
+      (operation) => typeof (protocol as unknown as Record<string, unknown>)?.[operation] !== 'function',
     );
     if (typeof protocol !== 'object' || protocol === null || missing.length > 0) {
       throw new TypeError(
-        `tabmux: \`protocol\` must have the functions ${operations.join(', ')}; missing: ${missing.join(', ')}`,
-      );
-    }
-    if (transport !== 'in-page') {
-      throw new TypeError(
-        "tabmux: `protocol` holds functions, which cannot be sent to a SharedWorker; use transport: 'in-page', or pass it to hostSharedWorker({ protocol }) in your worker entry",
+        `tabmux: \`protocol\` must have the functions ${PROTOCOL_OPERATIONS.join(', ')}; missing: ${missing.join(', ')}`,
       );
     }
   }
-  checkMs('lingerMs', lingerMs, 0);
-  checkMs('maxMessageBytes', maxMessageBytes, 1);
-  checkMs('probeTimeoutMs', probeTimeoutMs, 1);
-  checkMs('callTimeoutMs', callTimeoutMs, 1);
+  // Functions cannot be sent to a SharedWorker; each has a place in a worker entry of your own instead.
+  for (const [option, value, instead] of [
+    ['reconnect.delay', delay, 'retryDelay'],
+    ['protocol', protocol, 'protocol'],
+  ] as const) {
+    if (value !== undefined && transport !== 'in-page') {
+      throw new TypeError(
+        `tabmux: \`${option}\` is a function, which cannot be sent to a SharedWorker; use transport: 'in-page', or pass \`${instead}\` to hostSharedWorker() in your worker entry`,
+      );
+    }
+  }
   return {
     url,
-    protocols: protocolList,
+    hub,
     transport,
     name,
-    lingerMs,
-    maxMessageBytes,
-    probeTimeoutMs,
-    callTimeoutMs,
-    reconnect: {
-      initialDelay,
-      factor,
-      maxDelay,
-      maxAttempts,
-      stableAfter,
-      connectTimeout,
-      suspendAfter,
-      suspendedRetryDelay,
-    },
+    ...timeouts,
+    worker: options.worker,
+    WebSocket: options.WebSocket,
+    auth: options.auth,
+    protocol,
     retryDelay: delay,
-    outbox: { maxMessages, maxBytes },
-    requestTimeoutMs,
-    ...(protocol && { protocol }),
-    heartbeat: { interval, timeout, ping, pong },
-    ...(worker && { worker }),
-    ...(WebSocket && { WebSocket }),
-    ...(auth && { auth }),
   };
-}
-
-function checkObject<T extends object>(option: string, value: T | undefined): Partial<T> {
-  if (value === undefined) return {};
-  if (typeof value !== 'object' || value === null)
-    throw new TypeError(`tabmux: \`${option}\` must be an object`);
-  return value;
-}
-
-function checkMs(option: string, value: unknown, min: number): void {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
-    throw new TypeError(`tabmux: \`${option}\` must be a finite number ≥ ${min}; got ${String(value)}`);
-  }
 }
 
 /** An absolute ws:/wss: URL, or a TypeError that says what is wrong. Relative URLs resolve against the page. */
@@ -335,3 +261,6 @@ export function normalizeUrl(url: string): string {
     throw new TypeError(`tabmux: a WebSocket \`url\` cannot have a #fragment; got ${JSON.stringify(url)}`);
   return parsed.href;
 }
+
+// Documented defaults above must match the tables; a test reads both.
+export { DEFAULTS as CLIENT_DEFAULTS, HUB_DEFAULTS };

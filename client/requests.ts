@@ -1,4 +1,5 @@
-import type { ErrorInfo } from '../worker/protocol.js';
+// This tab's requests waiting for their replies, each with its own timeout.
+import type { ErrorInfo } from '../worker/session-types.js';
 import { TabmuxError } from './errors.js';
 
 interface Pending {
@@ -7,7 +8,6 @@ interface Pending {
   readonly timer: ReturnType<typeof setTimeout>;
 }
 
-/** This tab's requests waiting for their replies, each with its own timeout. */
 export function createRequests() {
   const pending = new Map<string, Pending>();
   let counter = 0;
@@ -22,9 +22,6 @@ export function createRequests() {
   }
 
   return {
-    get size() {
-      return pending.size;
-    },
     /** Registers a request; `onTimeout` runs if no answer comes within `timeoutMs`. */
     start(timeoutMs: number, onTimeout: (id: string) => void): { id: string; reply: Promise<unknown> } {
       const id = String(++counter);

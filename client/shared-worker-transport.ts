@@ -1,33 +1,48 @@
+// The hub runs in a SharedWorker shared by every tab of this browser profile. Control calls go through Comlink; the
+// hub's events arrive in batches on a plain MessagePort, because a Comlink call per message costs 2–3×.
 import { proxy, releaseProxy, transfer, wrap, type Remote } from 'comlink';
+import { TimeoutError, withDeadline } from '../worker/deadline.js';
 import { globalLocks, holdLock } from '../worker/locks.js';
-import type { GuardRefusal } from '../worker/port-guard.js';
-import type { AttachReply, HubEvent, HubRemote, SendResult } from '../worker/protocol.js';
+import type {
+  AttachReply,
+  AttachRequest,
+  HubEvent,
+  PortRefusal,
+  TabSession,
+  TokenProvider,
+  UrlProvider,
+} from '../worker/session-types.js';
 import { defaultWorker } from './default-worker.js';
-import { HubLostError, type Transport } from './transport.js';
-import { TimeoutError, withTimeout } from './with-timeout.js';
+import { HubLostError, remoteSession, type Transport } from './transport.js';
 
 export interface SharedWorkerTransportOptions {
   readonly name: string;
-  readonly worker?: (name: string) => SharedWorker;
+  readonly worker: ((name: string) => SharedWorker) | undefined;
   readonly probeTimeoutMs: number;
   readonly callTimeoutMs: number;
 }
 
-/**
- * The hub runs in a SharedWorker shared by every tab of this browser profile. Control calls go through Comlink;
- * the hub's events arrive in batches on a plain MessagePort, because a Comlink call per message costs 2–3×.
- */
+/** What the SharedWorker host exposes on each tab's port. */
+type Door = TabSession & {
+  attach(request: AttachRequest, events: MessagePort, auth?: TokenProvider, url?: UrlProvider): AttachReply;
+};
+
+/** The SharedWorker's name: tabs share a hub only when it matches, so it carries the server's URL too. */
+export function workerName(name: string, url: string | null): string {
+  return url === null ? name : `${name}@${url}`;
+}
+
 export function sharedWorkerTransport(options: SharedWorkerTransportOptions): Transport {
   return {
     name: 'shared-worker',
     canBeUsed: () => typeof SharedWorker === 'function',
-    async attach(request, handlers, auth) {
+    async attach(request, handlers, providers) {
       const locks = globalLocks();
       // Held for as long as this tab is attached: the hub is granted it, and detaches the tab, when the tab dies.
       const tabLock = locks ? `tabmux:${options.name}:tab:${crypto.randomUUID()}` : null;
       const releaseTabLock = locks && tabLock ? await holdLock(locks, tabLock) : () => {};
-      const worker = (options.worker ?? defaultWorker)(options.name);
-      const remote: Remote<HubRemote> = wrap<HubRemote>(worker.port);
+      const worker = (options.worker ?? defaultWorker)(workerName(options.name, request.config.url));
+      const remote: Remote<Door> = wrap<Door>(worker.port);
       const channel = new MessageChannel();
       const watch = new AbortController();
       let attached = true;
@@ -52,7 +67,7 @@ export function sharedWorkerTransport(options: SharedWorkerTransportOptions): Tr
       };
 
       channel.port1.onmessage = (event: MessageEvent<HubEvent[]>) => handlers.events(event.data);
-      worker.port.addEventListener('message', (event: MessageEvent<Partial<GuardRefusal>>) => {
+      worker.port.addEventListener('message', (event: MessageEvent<Partial<PortRefusal>>) => {
         if (event.data?.type === 'tabmux:refused') handlers.refused(String(event.data.message));
       });
       const loadFailed = new Promise<never>((_, reject) =>
@@ -60,12 +75,13 @@ export function sharedWorkerTransport(options: SharedWorkerTransportOptions): Tr
       );
       let reply: AttachReply;
       try {
-        reply = await withTimeout(
+        reply = await withDeadline(
           Promise.race([
             remote.attach(
               { ...request, tabLock },
               transfer(channel.port2, [channel.port2]),
-              auth && proxy(auth),
+              providers.auth && proxy(providers.auth),
+              providers.url && proxy(providers.url),
             ),
             loadFailed,
           ]),
@@ -83,55 +99,25 @@ export function sharedWorkerTransport(options: SharedWorkerTransportOptions): Tr
           .catch(() => {});
       }
 
-      const call = <T>(promise: Promise<T>, what: string): Promise<T> =>
-        withTimeout(
-          Promise.race([promise, gone]),
+      const session = remoteSession((method, args) =>
+        withDeadline(
+          Promise.race([(remote[method] as (...a: typeof args) => Promise<unknown>)(...args), gone]),
           options.callTimeoutMs,
-          `the hub did not answer ${what} within ${options.callTimeoutMs} ms`,
+          `the hub did not answer ${method}() within ${options.callTimeoutMs} ms`,
         ).catch((error: unknown) => {
-          if (error instanceof TimeoutError) lose(error.message);
+          // A hub that does not answer, or no longer knows this tab (replaced under it), is attached to again.
+          if (error instanceof TimeoutError || (error as Error | null)?.name === 'HubLostError')
+            lose((error as Error).message);
           throw error;
-        });
-
-      /** A call whose result says what became of a message: it never rejects, it refuses with the reason. */
-      const sending = async (promise: Promise<SendResult>, what: string): Promise<SendResult> => {
-        try {
-          return await call(promise, what);
-        } catch (error) {
-          if (error instanceof DOMException && error.name === 'DataCloneError') {
-            return {
-              outcome: 'refused',
-              reason: 'not-encodable',
-              message: `the data cannot be cloned: ${error.message}`,
-            };
-          }
-          const reason =
-            error instanceof TimeoutError || error instanceof HubLostError ? 'hub-unreachable' : 'closed';
-          return {
-            outcome: 'refused',
-            reason,
-            message: error instanceof Error ? error.message : String(error),
-          };
-        }
-      };
-
+        }),
+      );
       return {
         reply,
-        send: (data) => sending(remote.send(reply.tabId, data), 'a send'),
-        publish: (channel, data) => sending(remote.publish(reply.tabId, channel, data), 'a publish'),
-        request: (requestId, data) => sending(remote.request(reply.tabId, requestId, data), 'a request'),
-        subscribe: (request) => call(remote.subscribe(reply.tabId, request), 'a subscribe'),
-        unsubscribe: (channel) => call(remote.unsubscribe(reply.tabId, channel), 'an unsubscribe'),
-        cancelRequest: (requestId) =>
-          void call(remote.cancelRequest(reply.tabId, requestId), 'a cancel').catch(() => {}),
-        stats: () => call(remote.stats(), 'stats()'),
-        reconnect: () => void call(remote.reconnect(), 'reconnect()').catch(() => {}),
-        network: (online) => void call(remote.network(online), 'a network report').catch(() => {}),
-        wake: () => void call(remote.wake(), 'wake()').catch(() => {}),
+        session,
         detach() {
           if (!attached) return;
           // A goodbye the hub may never read if the page is going away; the released tab lock says it too.
-          remote.detach(reply.tabId).catch(() => {});
+          remote.detach().catch(() => {});
           leave();
         },
       };

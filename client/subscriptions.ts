@@ -1,8 +1,9 @@
-import type { SubscribeRequest } from '../worker/protocol.js';
+// This tab's handlers per channel. The hub is told of a channel once, whatever the number of handlers.
+import type { SubscribeRequest } from '../worker/session-types.js';
 
 /** Receives a channel's messages; `seq` is the server's sequence number for the channel. */
-export type ChannelHandler = (
-  data: unknown,
+export type ChannelHandler<T = unknown> = (
+  data: T,
   meta: { readonly channel: string; readonly seq: number },
 ) => void;
 
@@ -21,7 +22,6 @@ interface Entry {
   latest: unknown;
 }
 
-/** This tab's handlers per channel. The hub is told of a channel once, whatever the number of handlers. */
 export function createSubscriptions(report: (error: unknown) => void) {
   const channels = new Map<string, Entry>();
 

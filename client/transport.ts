@@ -1,29 +1,22 @@
+// A way to reach a hub. The client tries its transports in order and uses the first that attaches.
+import { SESSION_METHODS } from '../worker/session-methods.js';
 import type {
   AttachReply,
   AttachRequest,
   HubEvent,
-  SendResult,
-  Stats,
-  SubscribeRequest,
-  TokenProvider,
-} from '../worker/protocol.js';
+  RemoteSession,
+  TabProviders,
+  TabSession,
+} from '../worker/session-types.js';
 
 export type TransportName = 'shared-worker' | 'in-page';
 
 /** One tab's attachment to a hub, whatever carries it. */
 export interface HubLink {
   readonly reply: AttachReply;
-  send(data: unknown): Promise<SendResult>;
-  subscribe(request: SubscribeRequest): Promise<void>;
-  unsubscribe(channel: string): Promise<void>;
-  publish(channel: string, data: unknown): Promise<SendResult>;
-  request(requestId: string, data: unknown): Promise<SendResult>;
-  cancelRequest(requestId: string): void;
-  stats(): Promise<Stats>;
-  reconnect(): void;
-  network(online: boolean): void;
-  wake(): void;
-  /** Leaves the hub; the hub lives on for other tabs. */
+  /** This tab's session. A call the hub never answers fails (HubLostError or TimeoutError) instead of hanging. */
+  readonly session: RemoteSession;
+  /** Says goodbye and lets go of the transport; the hub lives on for other tabs. */
   detach(): void;
 }
 
@@ -35,18 +28,26 @@ export interface LinkHandlers {
   refused(message: string): void;
 }
 
-/** A way to reach a hub. The client tries its transports in order and uses the first that attaches. */
 export interface Transport {
   readonly name: TransportName;
   canBeUsed(): boolean;
   attach(
     request: Omit<AttachRequest, 'tabLock'>,
     handlers: LinkHandlers,
-    auth: TokenProvider | undefined,
+    providers: TabProviders,
   ): Promise<HubLink>;
 }
 
 /** A call that was under way when the tab's link to the hub ended. */
 export class HubLostError extends Error {
   override readonly name = 'HubLostError';
+}
+
+/** A session whose every method goes through `call` (which may add a timeout, or a port). */
+export function remoteSession(
+  call: <K extends keyof TabSession>(method: K, args: Parameters<TabSession[K]>) => Promise<unknown>,
+): RemoteSession {
+  return Object.fromEntries(
+    SESSION_METHODS.map((method) => [method, (...args: never) => call(method, args)]),
+  ) as unknown as RemoteSession;
 }

@@ -1,3 +1,5 @@
+import type { Page } from '@playwright/test';
+import { startReferenceServer } from '../demo/server/reference-server.js';
 import { expect, expectConnections, tabStats, test } from './fixtures.js';
 
 test('five tabs of one browser share one connection and all receive a publish', async ({
@@ -49,3 +51,29 @@ test('a send from one tab reaches the server once and says it was sent', async (
   await expect.poll(() => server.received).toEqual([{ from: 'a' }]);
   expect((await tabStats(a!)).messagesOut).toBe(1);
 });
+
+test('two apps of one origin, same name, different servers: each gets a shared hub of its own', async ({
+  context,
+  server,
+  openTab,
+}) => {
+  const other = await startReferenceServer();
+  try {
+    const pages = [
+      await openTab(context),
+      await openTab(context),
+      await openTab(context, { url: other.url }),
+    ];
+    for (const page of pages)
+      expect(await page.evaluate(() => window.tab.client.transport)).toBe('shared-worker');
+    expect(await errorsOf(pages[2]!)).toEqual([]);
+    await expectConnections(server, 1);
+    await expect.poll(() => other.stats().connections).toBe(1);
+    expect((await tabStats(pages[0]!)).tabs).toBe(2);
+    expect((await tabStats(pages[2]!)).tabs).toBe(1);
+  } finally {
+    await other.close();
+  }
+});
+
+const errorsOf = (page: Page) => page.evaluate(() => window.tab.errors);

@@ -1,3 +1,4 @@
+// A clock, timers and a socket that move only when a unit test says so; the hub runs on them unchanged.
 import type { HubEnvironment, WebSocketLike } from '../worker/environment.js';
 
 /** A clock and timers that move only when the test says so. */
@@ -48,10 +49,16 @@ export class FakeWebSocket implements WebSocketLike {
   readonly sent: unknown[] = [];
   closedWith: { code?: number | undefined; reason?: string | undefined } | null = null;
 
+  /** Answers what the hub sends, like a server would (after a microtask); set per test, cleared per environment. */
+  static server: ((message: unknown, socket: FakeWebSocket) => void) | null = null;
+
   constructor(
     readonly url: string,
     readonly protocols?: string | string[],
   ) {
+    // As browsers do: a URL that is not ws:/wss: throws at once.
+    if (!/^wss?:\/\//.test(url))
+      throw new SyntaxError(`Failed to construct 'WebSocket': The URL '${url}' is invalid.`);
     FakeWebSocket.instances.push(this);
   }
   static get last(): FakeWebSocket {
@@ -61,7 +68,10 @@ export class FakeWebSocket implements WebSocketLike {
   }
   send(data: string | ArrayBuffer | ArrayBufferView) {
     if (this.readyState !== 1) throw new Error('not open');
-    this.sent.push(typeof data === 'string' ? JSON.parse(data) : data);
+    const message: unknown = typeof data === 'string' ? JSON.parse(data) : data;
+    this.sent.push(message);
+    const server = FakeWebSocket.server;
+    if (server) queueMicrotask(() => this.readyState === 1 && server(message, this));
   }
   close(code?: number, reason?: string) {
     this.closedWith = { code, reason };
@@ -75,6 +85,17 @@ export class FakeWebSocket implements WebSocketLike {
   receive(data: unknown) {
     this.onmessage?.({ data: JSON.stringify(data) });
   }
+  /** A text frame exactly as given, JSON or not. */
+  receiveRaw(text: string) {
+    this.onmessage?.({ data: text });
+  }
+  /** The frames of `type` the hub sent on this socket so far (in tabmux's default protocol). */
+  sentOfType(type: string): Record<string, unknown>[] {
+    return this.sent.filter(
+      (message): message is Record<string, unknown> =>
+        typeof message === 'object' && message !== null && (message as { type?: unknown }).type === type,
+    );
+  }
   /** The server (or the network) closes the socket. */
   drop(code = 1006, reason = '') {
     this.readyState = 3;
@@ -87,12 +108,14 @@ export function fakeEnvironment(
   random: () => number = () => 0.5,
 ): HubEnvironment {
   FakeWebSocket.instances = [];
+  FakeWebSocket.server = null;
   let id = 0;
   return {
     WebSocket: FakeWebSocket,
     now: clock.now,
     setTimeout: clock.setTimeout,
     clearTimeout: clock.clearTimeout,
+    queueMicrotask: (callback) => queueMicrotask(callback),
     random,
     generateId: () => `id-${++id}`,
   };

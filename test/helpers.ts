@@ -1,14 +1,12 @@
+// What the unit tests share: a hub config with the defaults, a recording tab sink, Node's WebSocket.
 import WebSocket from 'ws';
 import type { WebSocketConstructor } from '../worker/environment.js';
-import type { HubConfig, HubEvent } from '../worker/protocol.js';
-import { resolveOptions } from '../client/options.js';
+import { resolveHubSettings } from '../worker/hub-config.js';
+import type { HubConfig, HubEvent } from '../worker/session-types.js';
 
 /** A hub config with the client's defaults, changed by `changes`. */
-export function testConfig(changes: Partial<HubConfig> & { url: string }): HubConfig {
-  const { reconnect, heartbeat, protocols, lingerMs, maxMessageBytes, outbox } = resolveOptions({
-    url: 'ws://x',
-  });
-  return { protocols, lingerMs, maxMessageBytes, outbox, reconnect, heartbeat, ...changes };
+export function testConfig(changes: Partial<HubConfig> & { url: string | null }): HubConfig {
+  return { ...resolveHubSettings({}), ...changes };
 }
 
 /** The `ws` package's client as the hub's WebSocket. */
@@ -30,14 +28,12 @@ export function recordingSink() {
     },
     messages: () => events.flatMap((event) => (event.type === 'message' ? [event.data] : [])),
     states: () => events.flatMap((event) => (event.type === 'status' ? [event.status.state] : [])),
+    /** Each channel message as `channel:seq`, runs unrolled. */
+    channelMessages: () =>
+      events.flatMap((event) =>
+        event.type === 'channel' ? event.messages.map((_, i) => `${event.channel}:${event.seq + i}`) : [],
+      ),
+    ofType: <T extends HubEvent['type']>(type: T) =>
+      events.filter((event): event is Extract<HubEvent, { type: T }> => event.type === type),
   };
-}
-
-/** Resolves once `check` returns true, polling every 5 ms; rejects after `timeout` ms. */
-export async function until(check: () => boolean, timeout = 3000): Promise<void> {
-  const deadline = Date.now() + timeout;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeout} ms: ${check.toString()}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }

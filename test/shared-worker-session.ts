@@ -21,14 +21,16 @@ interface TargetMessage {
   params?: unknown;
 }
 
-/** Attaches to the running SharedWorker named `name` (the name given to its constructor). */
+/** Attaches to the running SharedWorker of the hub named `name` (tabmux adds `@<server url>` to the worker's name). */
 export async function attachToSharedWorker(browser: Browser, name: string): Promise<SharedWorkerSession> {
   const session: CDPSession = await browser.newBrowserCDPSession();
   const { targetInfos } = (await session.send('Target.getTargets')) as {
     targetInfos: { targetId: string; type: string; title: string }[];
   };
   // DevTools titles a shared worker with its name.
-  const target = targetInfos.find((info) => info.type === 'shared_worker' && info.title === name);
+  const target = targetInfos.find(
+    (info) => info.type === 'shared_worker' && (info.title === name || info.title.startsWith(`${name}@`)),
+  );
   if (!target) throw new Error(`no shared worker named ${JSON.stringify(name)} is running`);
   const { sessionId } = (await session.send('Target.attachToTarget', {
     targetId: target.targetId,

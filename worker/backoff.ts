@@ -1,3 +1,5 @@
+// Exponential backoff with full jitter: when to try again.
+
 /** Milliseconds to wait before retry number `attempt` (0 for the first retry). */
 export type RetryDelay = (attempt: number) => number;
 

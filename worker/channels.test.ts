@@ -2,18 +2,18 @@ import { expect, test } from 'vitest';
 import { createChannels } from './channels.js';
 
 test('the server is told of a channel for its first tab and its last, not in between', () => {
-  const channels = createChannels();
+  const channels = createChannels<string>();
   expect(channels.add('A', 't1', null)).toBe(true);
   expect(channels.add('A', 't2', null)).toBe(false);
   expect(channels.add('A', 't2', null)).toBe(false); // the same tab again counts once
   expect(channels.remove('A', 't1')).toBe(false);
   expect(channels.remove('A', 't1')).toBe(false); // removing twice is harmless
   expect(channels.remove('A', 't2')).toBe(true);
-  expect(channels.has('A')).toBe(false);
+  expect(channels.size).toBe(0);
 });
 
 test('removing a tab that died empties exactly the channels it was alone in', () => {
-  const channels = createChannels();
+  const channels = createChannels<string>();
   channels.add('A', 't1', null);
   channels.add('A', 't2', null);
   channels.add('B', 't2', null);
@@ -23,7 +23,7 @@ test('removing a tab that died empties exactly the channels it was alone in', ()
 });
 
 test('messages go to the channel’s tabs only; a channel nobody wants is unrouted', () => {
-  const channels = createChannels();
+  const channels = createChannels<string>();
   channels.add('A', 't1', null);
   channels.add('A', 't2', null);
   channels.add('B', 't3', null);
@@ -33,7 +33,7 @@ test('messages go to the channel’s tabs only; a channel nobody wants is unrout
 });
 
 test('duplicates (a replay overlapping what arrived) are dropped; a jump is a gap', () => {
-  const channels = createChannels();
+  const channels = createChannels<string>();
   channels.add('A', 't1', null);
   expect(channels.arrive('A', 5, 'e').kind).toBe('deliver');
   expect(channels.arrive('A', 5, 'e')).toEqual({ kind: 'duplicate' });
@@ -43,7 +43,7 @@ test('duplicates (a replay overlapping what arrived) are dropped; a jump is a ga
 });
 
 test('a subscribe acknowledgement sets the resume point, and one past what we saw names the lost range', () => {
-  const channels = createChannels();
+  const channels = createChannels<string>();
   channels.add('A', 't1', null);
   expect(channels.acknowledge('A', 40)).toBeNull();
   expect(channels.lastSeq('A')).toBe(40);
@@ -55,7 +55,7 @@ test('a subscribe acknowledgement sets the resume point, and one past what we sa
 });
 
 test('a tab moving from a lost hub seeds the resume point of a channel new to this hub', () => {
-  const channels = createChannels();
+  const channels = createChannels<string>();
   channels.add('A', 't1', 17);
   expect(channels.lastSeq('A')).toBe(17);
   expect(channels.arrive('A', 17, 'old')).toEqual({ kind: 'duplicate' });

@@ -1,15 +1,17 @@
+// The hub's channels: which tabs want each one, the last sequence number seen, and the latest message.
+
 /** One channel as the hub tracks it. */
-interface Channel {
+interface Channel<Tab> {
   /** Tabs subscribed to it; the server is subscribed while this is not empty. */
-  readonly tabs: Set<string>;
+  readonly tabs: Set<Tab>;
   /** The last sequence number delivered (or the server's head when it acknowledged); `null` until known. */
   lastSeq: number | null;
   latest: { readonly seq: number; readonly data: unknown } | null;
 }
 
 /** What became of an inbound channel message. */
-export type Arrival =
-  | { readonly kind: 'deliver'; readonly tabs: ReadonlySet<string>; readonly gap: Range | null }
+export type Arrival<Tab> =
+  | { readonly kind: 'deliver'; readonly tabs: ReadonlySet<Tab>; readonly gap: Range | null }
   | { readonly kind: 'duplicate' }
   | { readonly kind: 'unrouted' };
 
@@ -18,50 +20,47 @@ export interface Range {
   readonly to: number;
 }
 
-/**
- * The hub's channels: which tabs want each one, the last sequence number seen, and the latest message.
- * Reference counts are per tab, so the server sees one subscribe for the first tab and one unsubscribe for the last.
- */
-export function createChannels() {
-  const channels = new Map<string, Channel>();
+/** Reference counts are per tab, so the server sees one subscribe for the first tab and one unsubscribe for the last. */
+export function createChannels<Tab>() {
+  const channels = new Map<string, Channel<Tab>>();
+  const none: ReadonlySet<Tab> = new Set();
 
   return {
     get size() {
       return channels.size;
     },
     names: () => channels.keys(),
-    has: (channel: string) => channels.has(channel),
-    tabsOf: (channel: string): ReadonlySet<string> => channels.get(channel)?.tabs ?? new Set(),
+    tabsOf: (channel: string): ReadonlySet<Tab> => channels.get(channel)?.tabs ?? none,
     lastSeq: (channel: string) => channels.get(channel)?.lastSeq ?? null,
     latest: (channel: string) => channels.get(channel)?.latest ?? null,
 
     /**
-     * Adds `tabId` to `channel`. `after` (what the tab saw before, under another hub) seeds the resume point of a
+     * Adds `tab` to `channel`. `after` (what the tab saw before, under another hub) seeds the resume point of a
      * channel new to this hub. Returns whether the channel is new, i.e. the server must be told.
      */
-    add(channel: string, tabId: string, after: number | null): boolean {
+    add(channel: string, tab: Tab, after: number | null): boolean {
       const existing = channels.get(channel);
       if (existing) {
-        existing.tabs.add(tabId);
+        existing.tabs.add(tab);
         return false;
       }
-      channels.set(channel, { tabs: new Set([tabId]), lastSeq: after, latest: null });
+      channels.set(channel, { tabs: new Set([tab]), lastSeq: after, latest: null });
       return true;
     },
 
-    /** Removes `tabId` from `channel`; returns whether that was the last tab (the server must be told). */
-    remove(channel: string, tabId: string): boolean {
+    /** Removes `tab` from `channel`; returns whether that was the last tab (the server must be told). */
+    remove(channel: string, tab: Tab): boolean {
       const state = channels.get(channel);
-      if (!state?.tabs.delete(tabId) || state.tabs.size > 0) return false;
+      if (!state?.tabs.delete(tab) || state.tabs.size > 0) return false;
       channels.delete(channel);
       return true;
     },
 
     /** Removes a tab from every channel; returns the channels it was the last tab of. */
-    removeTab(tabId: string): string[] {
+    removeTab(tab: Tab): string[] {
       const emptied: string[] = [];
       for (const [name, state] of channels) {
-        if (state.tabs.delete(tabId) && state.tabs.size === 0) {
+        if (state.tabs.delete(tab) && state.tabs.size === 0) {
           channels.delete(name);
           emptied.push(name);
         }
@@ -85,7 +84,7 @@ export function createChannels() {
     },
 
     /** Decides what to do with an inbound message: deliver (noting any gap before it), or drop. */
-    arrive(channel: string, seq: number, data: unknown): Arrival {
+    arrive(channel: string, seq: number, data: unknown): Arrival<Tab> {
       const state = channels.get(channel);
       if (!state) return { kind: 'unrouted' };
       const last = state.lastSeq;
@@ -97,5 +96,3 @@ export function createChannels() {
     },
   };
 }
-
-export type Channels = ReturnType<typeof createChannels>;

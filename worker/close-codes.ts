@@ -1,3 +1,5 @@
+// Which socket closes tabmux retries, and which it does not: decided in one place.
+
 /** WebSocket close codes tabmux acts on (RFC 6455 §7.4 and the 4xxx range servers use for auth). */
 export const CloseCode = {
   Normal: 1000,

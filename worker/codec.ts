@@ -1,7 +1,11 @@
-/** Turns tab data into socket frames and back. The default is JSON text; binary frames pass through. */
+// Turning tab data into socket frames and back. The default is JSON text; binary frames pass through.
+
+/** What goes on the socket. */
+export type Frame = string | ArrayBuffer | ArrayBufferView;
+
 export interface Codec {
   /** Throws when `data` cannot be encoded; the send is then refused with the error's message. */
-  encode(data: unknown): string | ArrayBuffer | ArrayBufferView;
+  encode(data: unknown): Frame;
   /** Throws when the frame cannot be decoded; the tabs then get an `'error'` event. */
   decode(frame: string | ArrayBuffer): unknown;
 }
@@ -22,7 +26,7 @@ export const jsonCodec: Codec = {
 const encoder = new TextEncoder();
 
 /** Bytes a frame takes on the wire; UTF-8 is measured only when the string might be near `limit`. */
-export function frameBytes(frame: string | ArrayBuffer | ArrayBufferView, limit: number): number {
+export function frameBytes(frame: Frame, limit: number): number {
   if (typeof frame !== 'string') return frame.byteLength;
   return frame.length * 3 <= limit ? frame.length : encoder.encode(frame).byteLength;
 }

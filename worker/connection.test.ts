@@ -3,7 +3,7 @@ import { fullJitter } from './backoff.js';
 import { jsonCodec } from './codec.js';
 import { defaultProtocol } from './wire-protocol.js';
 import { createConnection, type Connection, type ConnectionSettings } from './connection.js';
-import type { Status } from './protocol.js';
+import type { Status } from './public-types.js';
 import { fakeClock, fakeEnvironment, FakeWebSocket } from '../test/fake-time.js';
 import { testConfig } from '../test/helpers.js';
 
@@ -11,11 +11,13 @@ type Clock = ReturnType<typeof fakeClock>;
 let clock: Clock;
 let statuses: Status[];
 let messages: unknown[];
+let errors: string[];
 
 beforeEach(() => {
   clock = fakeClock();
   statuses = [];
   messages = [];
+  errors = [];
 });
 
 function connection(
@@ -37,7 +39,8 @@ function connection(
     {
       status: (status) => statuses.push(status),
       message: (data) => messages.push(data),
-      error: () => {},
+      error: (code, message) => errors.push(`${code}: ${message}`),
+      url: async () => 'ws://test/',
       token: async () => (changes.auth ? changes.auth() : null),
       hasAuth: () => changes.auth !== undefined,
       opened: () => {},
@@ -182,6 +185,49 @@ describe('backoff', () => {
     });
   });
 
+  test('connectTimeout covers the whole attempt, the wait for a token included', async () => {
+    const c = connection({
+      reconnect: { connectTimeout: 10_000 },
+      auth: () => new Promise((resolve) => clock.setTimeout(() => resolve('late'), 8000)),
+    });
+    c.start();
+    await clock.advance(8000);
+    expect(FakeWebSocket.instances).toHaveLength(1);
+    await clock.advance(1999);
+    expect(last().state).toBe('connecting');
+    await clock.advance(1);
+    expect(FakeWebSocket.instances[0]!.closedWith).not.toBeNull();
+    expect(last()).toMatchObject({
+      state: 'reconnecting',
+      reason: 'no connection within connectTimeout (10000 ms)',
+      lastClose: { code: 1000, reason: 'connect timeout', byHub: true },
+    });
+  });
+
+  test('a token that never comes is abandoned after connectTimeout like any other hung attempt', async () => {
+    const c = connection({ reconnect: { connectTimeout: 3000 }, auth: () => new Promise(() => {}) });
+    c.start();
+    await clock.advance(3000);
+    expect(FakeWebSocket.instances).toHaveLength(0);
+    expect(last()).toMatchObject({
+      state: 'reconnecting',
+      reason: 'no connection within connectTimeout (3000 ms)',
+    });
+  });
+
+  test('a socket error is reported to the tabs, not swallowed; the close that follows decides what next', async () => {
+    const c = connection();
+    c.start();
+    await clock.advance(0);
+    const ws = FakeWebSocket.last;
+    ws.onerror?.({});
+    expect(errors).toEqual(['socket-error: the socket to ws://test/ reported an error']);
+    ws.drop(1006);
+    expect(last().state).toBe('reconnecting');
+    ws.onerror?.({}); // a dropped socket's late events are ignored
+    expect(errors).toHaveLength(1);
+  });
+
   test('fatal closes are not retried', async () => {
     const c = connection();
     c.start();
@@ -209,7 +255,12 @@ describe('heartbeat', () => {
     expect(last().state).toBe('open');
     await clock.advance(1);
     expect(ws.closedWith).toEqual({ code: 4408, reason: 'heartbeat timeout' });
-    expect(last()).toMatchObject({ state: 'reconnecting', reason: 'no answer to a ping within 5000 ms' });
+    // The hub's own close is the last close, so a status display can say what happened.
+    expect(last()).toMatchObject({
+      state: 'reconnecting',
+      reason: 'no answer to a ping within 5000 ms',
+      lastClose: { code: 4408, reason: 'heartbeat timeout', wasClean: false, byHub: true },
+    });
     expect(c.counters).toMatchObject({ pingsSent: 1, heartbeatTimeouts: 1 });
   });
 

@@ -1,20 +1,15 @@
+// One socket's life and the tries after it. Kept whole: backoff, timeouts, auth, heartbeat and offline all decide
+// together when the socket opens and closes.
 import { fullJitter, type RetryDelay } from './backoff.js';
 import { classifyClose, CloseCode } from './close-codes.js';
-import type { Codec } from './codec.js';
+import type { Codec, Frame } from './codec.js';
 import type { HubEnvironment, TimerHandle, WebSocketLike } from './environment.js';
+import { messageOf } from './errors.js';
+import type { CloseInfo, ConnectionState, ErrorCode, Stats, Status } from './public-types.js';
+import type { HeartbeatSettings, ReconnectSettings } from './session-types.js';
 import type { WireProtocol } from './wire-protocol.js';
-import type {
-  CloseInfo,
-  ConnectionState,
-  ErrorCode,
-  HeartbeatSettings,
-  ReconnectSettings,
-  Stats,
-  Status,
-} from './protocol.js';
 
 export interface ConnectionSettings {
-  readonly url: string;
   readonly protocols: readonly string[];
   readonly reconnect: ReconnectSettings;
   readonly heartbeat: HeartbeatSettings;
@@ -24,6 +19,8 @@ export interface ConnectionHooks {
   status(status: Status): void;
   message(data: unknown): void;
   error(code: ErrorCode, message: string): void;
+  /** Resolves to the URL for the next attempt (checked and absolute); rejects when none can be had. */
+  url(): Promise<string>;
   /** Resolves to a token for the next attempt, or to `null` when no tab offers `auth`. */
   token(): Promise<string | null>;
   /** Whether any tab offers `auth` (decides how an auth close is handled). */
@@ -46,7 +43,7 @@ export interface Connection {
   setOnline(online: boolean): void;
   wake(): void;
   /** Sends an encoded frame if the socket is open and authenticated; says whether it did. */
-  send(frame: string | ArrayBuffer | ArrayBufferView): boolean;
+  send(frame: Frame): boolean;
 }
 
 export interface ConnectionCounters {
@@ -62,9 +59,9 @@ export interface ConnectionCounters {
 const SOCKET_STATES = ['connecting', 'open', 'closing', 'closed'] as const;
 
 /**
- * One socket's life and the tries after it: backoff with full jitter, a connect timeout, the auth handshake,
- * the heartbeat, online/offline, and the circuit breaker that suspends a hopeless outage.
- * Deadlines are kept in wall-clock time, because timers in throttled contexts fire late.
+ * Backoff with full jitter, a connect timeout (URL, token and handshake included), the auth handshake, the heartbeat,
+ * online/offline, and the circuit breaker that suspends a hopeless outage. Deadlines are kept in wall-clock time,
+ * because timers in throttled contexts fire late.
  */
 export function createConnection(
   settings: ConnectionSettings,
@@ -154,28 +151,45 @@ export function createConnection(
       attempt: status.attempt,
       reason: status.attempt > 0 ? status.reason : null,
     });
+    // The whole attempt counts against connectTimeout: asking the tabs for a URL and a token too.
+    clear('connect');
+    timers.connect = env.setTimeout(() => {
+      if (attempt !== generation) return;
+      generation++;
+      const what = `no connection within connectTimeout (${retry.connectTimeout} ms)`;
+      if (!socket) return failure(what, null);
+      dropSocket(CloseCode.Normal, 'connect timeout');
+      failure(what, hubClose(CloseCode.Normal, 'connect timeout'));
+    }, retry.connectTimeout);
+    let url: string;
     let token: string | null = null;
+    try {
+      url = await hooks.url();
+    } catch (error) {
+      if (attempt !== generation || !wanted) return;
+      clear('connect');
+      hooks.error('transport-failed', `tabmux: no URL to connect to: ${messageOf(error)}`);
+      return setStatus('failed', { reason: messageOf(error) });
+    }
+    if (attempt !== generation || !wanted) return;
     try {
       token = await hooks.token();
     } catch (error) {
       if (attempt !== generation || !wanted) return;
+      clear('connect');
       hooks.error('transport-failed', `tabmux: the auth function failed: ${messageOf(error)}`);
       return failure(`the auth function failed: ${messageOf(error)}`, null);
     }
     if (attempt !== generation || !wanted) return;
     let ws: WebSocketLike;
     try {
-      ws = new env.WebSocket(settings.url, [...settings.protocols]);
+      ws = new env.WebSocket(url, [...settings.protocols]);
     } catch (error) {
-      return setStatus('failed', { reason: `cannot open ${settings.url}: ${messageOf(error)}` });
+      clear('connect');
+      return setStatus('failed', { reason: `cannot open ${url}: ${messageOf(error)}` });
     }
     ws.binaryType = 'arraybuffer';
     socket = ws;
-    timers.connect = env.setTimeout(() => {
-      if (socket !== ws) return;
-      dropSocket(CloseCode.Normal, 'connect timeout');
-      failure(`no connection within connectTimeout (${retry.connectTimeout} ms)`, null);
-    }, retry.connectTimeout);
 
     ws.onopen = () => {
       if (socket !== ws) return;
@@ -218,7 +232,8 @@ export function createConnection(
       hooks.message(data);
     };
     ws.onerror = () => {
-      // Browsers give no detail here; the close event that follows carries the code.
+      // Browsers give no detail; the close event that follows carries the code. Reported, so it is not silent.
+      if (socket === ws) hooks.error('socket-error', `the socket to ${url} reported an error`);
     };
     ws.onclose = (event: CloseInfo) => {
       if (socket !== ws) return;
@@ -308,16 +323,22 @@ export function createConnection(
       if (waited < heartbeat.timeout) return scheduleHeartbeat(heartbeat.timeout - waited);
       counters.heartbeatTimeouts++;
       dropSocket(CloseCode.HeartbeatTimeout, 'heartbeat timeout');
-      return failure(`no answer to a ping within ${heartbeat.timeout} ms`, null, true);
+      return failure(
+        `no answer to a ping within ${heartbeat.timeout} ms`,
+        hubClose(CloseCode.HeartbeatTimeout, 'heartbeat timeout'),
+        true,
+      );
     }
     const silence = now - lastInboundAt;
     if (silence < heartbeat.interval) return scheduleHeartbeat(heartbeat.interval - silence);
+    let frame: Frame;
     try {
-      const frame = codec.encode(heartbeat.ping);
-      socket.send(frame);
+      frame = codec.encode(heartbeat.ping);
     } catch (error) {
-      hooks.error('socket-error', `the ping could not be sent: ${messageOf(error)}`);
+      hooks.error('encode-failed', `the ping could not be encoded: ${messageOf(error)}`);
+      return scheduleHeartbeat(heartbeat.interval);
     }
+    socket.send(frame);
     counters.pingsSent++;
     pingSentAt = now;
     scheduleHeartbeat(heartbeat.timeout);
@@ -398,6 +419,7 @@ function matches(data: unknown, pattern: Readonly<Record<string, unknown>>): boo
   return Object.keys(pattern).every((key) => record[key] === pattern[key]);
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+/** A close the hub made itself, as the status reports it. */
+function hubClose(code: number, reason: string): CloseInfo {
+  return { code, reason, wasClean: false, byHub: true };
 }

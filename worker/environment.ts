@@ -1,4 +1,5 @@
-/** What the hub needs from its host. Each part defaults to the global, so tests can swap any of them. */
+// What the hub needs from its host. Each part defaults to the global, so tests can swap any of them.
+import type { Frame } from './codec.js';
 
 /**
  * The part of the WebSocket API the hub uses. The browser's `WebSocket` and the `ws` package's both fit.
@@ -11,7 +12,7 @@ export interface WebSocketLike {
   onmessage: ((event: any) => void) | null;
   onclose: ((event: any) => void) | null;
   onerror: ((event: any) => void) | null;
-  send(data: string | ArrayBuffer | ArrayBufferView): void;
+  send(data: Frame): void;
   close(code?: number, reason?: string): void;
 }
 
@@ -25,6 +26,8 @@ export interface HubEnvironment {
   readonly now: () => number;
   readonly setTimeout: (callback: () => void, ms: number) => TimerHandle;
   readonly clearTimeout: (handle: TimerHandle) => void;
+  /** Runs `callback` once the current task's synchronous work is done. */
+  readonly queueMicrotask: (callback: () => void) => void;
   /** A number in [0, 1), for backoff jitter. */
   readonly random: () => number;
   readonly generateId: () => string;
@@ -50,6 +53,7 @@ export function resolveEnvironment(partial: Partial<HubEnvironment> = {}): HubEn
     clearTimeout:
       partial.clearTimeout ??
       ((handle) => globalThis.clearTimeout(handle as Parameters<typeof globalThis.clearTimeout>[0])),
+    queueMicrotask: partial.queueMicrotask ?? ((callback) => globalThis.queueMicrotask(callback)),
     random: partial.random ?? Math.random,
     generateId:
       partial.generateId ??

@@ -1,173 +1,167 @@
-import { afterEach, beforeEach, expect, test } from 'vitest';
-import { startReferenceServer, type ReferenceServer } from '../demo/server/reference-server.js';
-import { NodeWebSocket, recordingSink, testConfig, until } from '../test/helpers.js';
-import { createHub, type Hub } from './hub.js';
-import type { HubEvent } from './protocol.js';
+import { expect, test } from 'vitest';
+import { hubHarness } from '../test/hub-harness.js';
 
-let server: ReferenceServer;
-let hub: Hub;
-
-beforeEach(async () => {
-  server = await startReferenceServer();
-  hub = createHub(testConfig({ url: server.url }), { environment: { WebSocket: NodeWebSocket } });
-});
-afterEach(async () => {
-  hub.dispose();
-  await server.close();
+const subscribe = (channel: string, after: number | null = null) => ({ channel, last: true, after });
+const message = (channel: string, seq: number, data: unknown = seq) => ({
+  type: 'message',
+  channel,
+  seq,
+  data,
 });
 
-const channelEvents = (events: HubEvent[]) =>
-  events.flatMap((event) =>
-    event.type === 'channel' ? event.messages.map((_, i) => `${event.channel}:${event.seq + i}`) : [],
-  );
-
-async function openTab() {
-  const tab = recordingSink();
-  const { tabId } = hub.attach(tab.sink);
-  await until(() => hub.stats().state === 'open');
-  return Object.assign(tab, { tabId }); // not a spread, which would freeze the `batches` getter
-}
-
-test('reference counts: one subscribe per channel, one unsubscribe when its last tab detaches', async () => {
-  const [a, b, c] = [await openTab(), await openTab(), await openTab()];
-  hub.subscribe(a.tabId, { channel: 'A', last: true, after: null });
-  hub.subscribe(b.tabId, { channel: 'A', last: true, after: null });
-  hub.subscribe(c.tabId, { channel: 'B', last: true, after: null });
-  await until(() => server.stats().subscribers['B'] === 1 && server.stats().subscribers['A'] === 1);
-  hub.detach(c.tabId);
-  await until(() => server.stats().subscribers['B'] === undefined);
-  hub.unsubscribe(a.tabId, 'A');
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  expect(server.stats().subscribers).toEqual({ A: 1 });
-  const types = server.received.map(
-    (m) => `${(m as { type: string }).type}:${(m as { channel: string }).channel}`,
-  );
-  expect(types).toEqual(['subscribe:A', 'subscribe:B', 'unsubscribe:B']);
+test('reference counts: one subscribe per channel, one unsubscribe when its last tab leaves', async () => {
+  const { tab, open, socket } = hubHarness();
+  const [a, b, c] = [tab(), tab(), tab()];
+  await open();
+  a.session.subscribe(subscribe('A'));
+  b.session.subscribe(subscribe('A'));
+  c.session.subscribe(subscribe('B'));
+  c.session.detach();
+  a.session.unsubscribe('A');
+  expect(
+    socket().sent.map((m) => `${(m as { type: string }).type}:${(m as { channel: string }).channel}`),
+  ).toEqual(['subscribe:A', 'subscribe:B', 'unsubscribe:B']);
 });
 
-test('routing: channel messages reach only subscribed tabs; replies only the asking tab', async () => {
-  const [a, b] = [await openTab(), await openTab()];
-  hub.subscribe(a.tabId, { channel: 'A', last: true, after: null });
-  await until(() => server.stats().subscribers['A'] === 1);
-  server.publishTo('A', 'x');
-  expect(hub.request(b.tabId, 'r1', 'question')).toEqual({ outcome: 'sent' });
-  await until(() => channelEvents(a.events).length === 1 && b.events.some((e) => e.type === 'reply'));
-  expect(channelEvents(a.events)).toEqual(['A:1']);
-  expect(channelEvents(b.events)).toEqual([]);
-  expect(b.events.filter((e) => e.type === 'reply')).toEqual([
-    { type: 'reply', requestId: 'r1', data: { echo: 'question' } },
-  ]);
-  expect(a.events.some((e) => e.type === 'reply')).toBe(false);
+test('channel messages reach only the tabs subscribed to them; a reply only the tab that asked', async () => {
+  const { tab, open, socket, receive } = hubHarness();
+  const [a, b] = [tab(), tab()];
+  await open();
+  a.session.subscribe(subscribe('A'));
+  expect(b.session.request('r1', 'question')).toEqual({ outcome: 'sent' });
+  const { id } = socket().sentOfType('request')[0] as { id: string };
+  await receive(message('A', 1, 'x'));
+  await receive({ type: 'reply', id, data: { echo: 'question' } });
+  expect(a.channelMessages()).toEqual(['A:1']);
+  expect(b.channelMessages()).toEqual([]);
+  expect(b.ofType('reply')).toEqual([{ type: 'reply', requestId: 'r1', data: { echo: 'question' } }]);
+  expect(a.ofType('reply')).toEqual([]);
 });
 
-test('the requests of a tab that detaches are dropped; their late replies are ignored and counted', async () => {
-  const a = await openTab();
-  await openTab();
-  server.onRequest(() => undefined);
-  hub.request(a.tabId, 'r1', 'q');
-  await until(() => server.received.length === 1);
+test("a session acts only for its own tab: it cannot cancel another tab's request of the same id", async () => {
+  const { hub, tab, open, socket, receive } = hubHarness();
+  const [a, b] = [tab(), tab()];
+  await open();
+  b.session.request('same', 'b asks');
+  a.session.cancelRequest('same');
   expect(hub.stats().pendingRequests).toBe(1);
-  hub.detach(a.tabId);
-  expect(hub.stats().pendingRequests).toBe(0);
-  const id = (server.received[0] as { id: string }).id;
-  server.publishRaw(JSON.stringify({ type: 'reply', id, data: 'too late' }));
-  await until(() => hub.stats().unknownReplies === 1);
+  await receive({
+    type: 'reply',
+    id: (socket().sentOfType('request')[0] as { id: string }).id,
+    data: 'for b',
+  });
+  expect(b.ofType('reply')).toMatchObject([{ requestId: 'same', data: 'for b' }]);
 });
 
-test('a request sent on a socket that closes is rejected with connection-closed', async () => {
-  const a = await openTab();
-  server.onRequest(() => undefined);
-  hub.request(a.tabId, 'r1', 'q');
-  await until(() => server.received.length === 1);
-  server.closeAll(1012);
-  await until(() => a.events.some((e) => e.type === 'reply-error'));
-  expect(a.events.find((e) => e.type === 'reply-error')).toMatchObject({
-    requestId: 'r1',
-    error: { code: 'connection-closed' },
+test('the requests of a tab that leaves are dropped; their late replies are ignored and counted', async () => {
+  const { hub, tab, open, socket, receive } = hubHarness();
+  const a = tab();
+  tab();
+  await open();
+  a.session.request('r1', 'q');
+  expect(hub.stats().pendingRequests).toBe(1);
+  a.session.detach();
+  expect(hub.stats().pendingRequests).toBe(0);
+  await receive({
+    type: 'reply',
+    id: (socket().sentOfType('request')[0] as { id: string }).id,
+    data: 'late',
   });
+  expect(hub.stats().unknownReplies).toBe(1);
+});
+
+test('a request sent on a socket that closes is rejected with connection-closed; a queued one survives', async () => {
+  const { hub, tab, open, socket, settle } = hubHarness();
+  const a = tab();
+  await open();
+  a.session.request('r1', 'q');
+  socket().drop(1012);
+  a.session.request('r2', 'q');
+  await settle();
+  expect(a.ofType('reply-error')).toMatchObject([{ requestId: 'r1', error: { code: 'connection-closed' } }]);
+  expect(hub.stats()).toMatchObject({ pendingRequests: 1, outboxMessages: 1 });
 });
 
 test('after a reconnect the hub resumes every live channel from its last sequence number', async () => {
-  const a = await openTab();
-  hub.subscribe(a.tabId, { channel: 'A', last: true, after: null });
-  await until(() => server.stats().subscribers['A'] === 1);
-  server.publishTo('A', 1);
-  server.publishTo('A', 2);
-  await until(() => channelEvents(a.events).length === 2);
-  server.closeAll(1012);
-  await until(() => server.stats().connections === 0);
-  server.publishTo('A', 3);
-  await until(() => channelEvents(a.events).length === 3, 5000);
-  expect(channelEvents(a.events)).toEqual(['A:1', 'A:2', 'A:3']);
-  expect(server.received.at(-1)).toEqual({ type: 'resume', channel: 'A', after: 2 });
+  const { tab, open, socket, receive, clock, sockets } = hubHarness();
+  const a = tab();
+  await open();
+  a.session.subscribe(subscribe('A'));
+  await receive({ type: 'subscribed', channel: 'A', seq: 0 });
+  await receive(message('A', 1));
+  await receive(message('A', 2));
+  socket().drop(1012);
+  // The first retry comes within initialDelay (1000 ms) under full jitter.
+  await clock.advance(1000);
+  expect(sockets()).toHaveLength(2);
+  await open();
+  expect(sockets()[1]!.sent).toEqual([{ type: 'resume', channel: 'A', after: 2 }]);
+  await receive(message('A', 3));
+  expect(a.channelMessages()).toEqual(['A:1', 'A:2', 'A:3']);
 });
 
-test('malformed tab requests throw a TypeError and are counted; the hub carries on', async () => {
-  const a = await openTab();
-  expect(() => hub.subscribe(a.tabId, { channel: '', last: true, after: null })).toThrow(/non-empty string/);
-  expect(() => hub.subscribe('nobody', { channel: 'A', last: true, after: null })).toThrow(/not attached/);
-  expect(() => hub.subscribe(a.tabId, null as never)).toThrow(TypeError);
-  expect(() => hub.publish(a.tabId, 7 as never, 'x')).toThrow(/non-empty string/);
-  expect(() => hub.request(a.tabId, '', 'x')).toThrow(/request id/);
-  expect(hub.stats()).toMatchObject({ badRequests: 5, state: 'open' });
-  expect(hub.publish(a.tabId, 'A', 'fine')).toEqual({ outcome: 'sent' });
+test('malformed calls throw a TypeError with code bad-request and are counted; the hub carries on', async () => {
+  const { hub, tab, open } = hubHarness();
+  const { session } = tab();
+  await open();
+  const attempts = [
+    () => session.subscribe(subscribe('')),
+    () => session.subscribe(null as never),
+    () => session.subscribe({ channel: 'A', last: 'yes', after: null } as never),
+    () => session.subscribe(subscribe('A', -1)),
+    () => session.publish(7 as never, 'x'),
+    () => session.request('', 'x'),
+    () => session.network('maybe' as never),
+  ];
+  for (const attempt of attempts) expect(attempt).toThrow(expect.objectContaining({ code: 'bad-request' }));
+  expect(hub.stats()).toMatchObject({ badRequests: attempts.length, state: 'open' });
+  expect(session.publish('A', 'fine')).toEqual({ outcome: 'sent' });
 });
 
 test('a batch frame is routed message by message, in order, whatever their kinds', async () => {
-  const a = await openTab();
-  hub.subscribe(a.tabId, { channel: 'A', last: true, after: null });
-  await until(() => server.stats().subscribers['A'] === 1);
-  const batch = {
+  const { hub, tab, open, receive } = hubHarness();
+  const a = tab();
+  await open();
+  a.session.subscribe(subscribe('A'));
+  await receive({
     type: 'batch',
-    messages: [
-      { type: 'message', channel: 'A', seq: 1, data: 'one' },
-      { plain: true },
-      { type: 'message', channel: 'A', seq: 2, data: 'two' },
-      { type: 'message', channel: 'A', seq: 2, data: 'two again' },
-    ],
-  };
-  server.publishRaw(JSON.stringify(batch));
-  await until(() => a.events.some((e) => e.type === 'message'));
-  await until(() => channelEvents(a.events).length === 2);
-  expect(channelEvents(a.events)).toEqual(['A:1', 'A:2']);
-  expect(a.events.filter((e) => e.type === 'message')).toEqual([{ type: 'message', data: { plain: true } }]);
-  expect(hub.stats()).toMatchObject({ framesIn: 2, messagesIn: 5, duplicatesDropped: 1 });
+    messages: [message('A', 1, 'one'), { plain: true }, message('A', 2, 'two'), message('A', 2, 'two again')],
+  });
+  expect(a.channelMessages()).toEqual(['A:1', 'A:2']);
+  expect(a.messages()).toEqual([{ plain: true }]);
+  expect(hub.stats()).toMatchObject({ framesIn: 1, messagesIn: 4, duplicatesDropped: 1 });
 });
 
 test('consecutive messages of a channel reach a tab as one run; a new channel or a skipped number starts another', async () => {
-  const a = await openTab();
-  hub.subscribe(a.tabId, { channel: 'A', last: true, after: null });
-  hub.subscribe(a.tabId, { channel: 'B', last: true, after: null });
-  await until(() => server.stats().subscribers['B'] === 1);
-  const message = (channel: string, seq: number) => ({ type: 'message', channel, seq, data: seq });
+  const { tab, open, receive } = hubHarness();
+  const a = tab();
+  await open();
+  a.session.subscribe(subscribe('A'));
+  a.session.subscribe(subscribe('B'));
   const frame = [1, 2, 3].map((seq) => message('A', seq));
   frame.push(message('B', 1), message('A', 4), message('A', 6), message('A', 7));
-  server.publishRaw(JSON.stringify({ type: 'batch', messages: frame }));
-  await until(() => channelEvents(a.events).length === 7);
-  const runs = a.events.flatMap((event) => (event.type === 'channel' ? [event] : []));
-  expect(runs.map(({ channel, seq, messages }) => ({ channel, seq, messages }))).toEqual([
+  await receive({ type: 'batch', messages: frame });
+  const runs = a.ofType('channel').map(({ channel, seq, messages }) => ({ channel, seq, messages }));
+  expect(runs).toEqual([
     { channel: 'A', seq: 1, messages: [1, 2, 3] },
     { channel: 'B', seq: 1, messages: [1] },
     { channel: 'A', seq: 4, messages: [4] },
     { channel: 'A', seq: 6, messages: [6, 7] },
   ]);
-  expect(a.events.filter((event) => event.type === 'gap')).toMatchObject([{ channel: 'A', from: 5, to: 5 }]);
+  expect(a.ofType('gap')).toMatchObject([{ channel: 'A', from: 5, to: 5 }]);
 });
 
-test('a burst is flushed every 512 messages, runs included, so no batch to a tab grows without bound', async () => {
-  const a = await openTab();
-  hub.subscribe(a.tabId, { channel: 'A', last: true, after: null });
-  await until(() => server.stats().subscribers['A'] === 1);
-  const batchesBefore = a.batches;
-  const frame = Array.from({ length: 1100 }, (_, i) => ({
-    type: 'message',
-    channel: 'A',
-    seq: i + 1,
-    data: i,
-  }));
-  server.publishRaw(JSON.stringify({ type: 'batch', messages: frame }));
-  await until(() => channelEvents(a.events).length === 1100);
-  expect(a.batches - batchesBefore).toBe(3);
-  const runs = a.events.flatMap((event) => (event.type === 'channel' ? [event.messages.length] : []));
-  expect(runs).toEqual([512, 512, 76]);
+test('a tab joining a channel the hub has gets its latest message at once, without a server round trip', async () => {
+  const { tab, open, socket, receive } = hubHarness();
+  const [first, late, without] = [tab(), tab(), tab()];
+  await open();
+  first.session.subscribe(subscribe('A'));
+  await receive(message('A', 1, 'old'));
+  await receive(message('A', 2, 'latest'));
+  late.session.subscribe(subscribe('A'));
+  without.session.subscribe({ channel: 'A', last: false, after: null });
+  await receive(message('A', 3, 'new'));
+  expect(late.ofType('channel').map((run) => run.messages)).toEqual([['latest', 'new']]);
+  expect(without.channelMessages()).toEqual(['A:3']);
+  expect(socket().sentOfType('subscribe')).toHaveLength(1);
 });

@@ -1,26 +1,19 @@
+// The hub: the tabs attached to one connection, their channels, requests and outbox. Pure: no DOM.
 import type { RetryDelay } from './backoff.js';
 import { createChannels } from './channels.js';
 import { CloseCode } from './close-codes.js';
-import { frameBytes, jsonCodec, type Codec } from './codec.js';
+import { jsonCodec, type Codec } from './codec.js';
 import { createConnection } from './connection.js';
 import { resolveEnvironment, type HubEnvironment, type TimerHandle } from './environment.js';
-import { createOutbox } from './outbox.js';
-import type {
-  ErrorCode,
-  HubConfig,
-  HubEvent,
-  RefusalReason,
-  SendResult,
-  ServerEvent,
-  Stats,
-  Status,
-  SubscribeRequest,
-  TokenProvider,
-} from './protocol.js';
+import { BadRequest, errorEvent, errorInfo, refused } from './errors.js';
+import { createOutbound } from './outbound.js';
+import { createPendingRequests, type PendingRequest } from './pending-requests.js';
+import { askTabs, type Provider } from './providers.js';
+import type { ErrorCode, Stats, Status } from './public-types.js';
+import type { HubConfig, HubEvent, TabProviders, TabSession } from './session-types.js';
+import { createBatcher, type TabQueue, type TabSink } from './tab-queue.js';
 import { defaultProtocol, type WireProtocol } from './wire-protocol.js';
-
-/** Receives a tab's events, a batch at a time. */
-export type TabSink = (events: HubEvent[]) => void;
+import type { ServerEvent } from './wire-types.js';
 
 export interface HubOptions {
   /** How messages become socket frames and back. @default jsonCodec */
@@ -37,70 +30,35 @@ export interface Hub {
   readonly id: string;
   readonly config: HubConfig;
   /**
-   * Adds a tab; the socket opens with the first one. `auth`, if given, may be asked for a token before any attempt.
-   * Returns the tab's id and the status now.
+   * Adds a tab whose events go to `sink`; the socket opens with the first tab. `providers` are the functions the tab
+   * lends (`auth`, `url`), asked before connection attempts. Returns the tab's session and the status now.
    */
-  attach(sink: TabSink, auth?: TokenProvider): { tabId: string; status: Status };
-  /** Removes a tab, its subscriptions and its requests; harmless for an unknown id. */
-  detach(tabId: string): void;
-  send(tabId: string, data: unknown): SendResult;
-  /** Throws a TypeError for a malformed request (and counts it). */
-  subscribe(tabId: string, request: SubscribeRequest): void;
-  unsubscribe(tabId: string, channel: string): void;
-  publish(tabId: string, channel: string, data: unknown): SendResult;
-  request(tabId: string, requestId: string, data: unknown): SendResult;
-  cancelRequest(tabId: string, requestId: string): void;
-  /** Counts a malformed tab request that was refused before it reached the hub. */
-  countBadRequest(): void;
+  attach(sink: TabSink, providers?: TabProviders): { session: TabSession; status: Status };
   stats(): Stats;
-  /** Retries now with a fresh backoff, whatever the state (a no-op while open). */
-  reconnect(): void;
-  setOnline(online: boolean): void;
-  /** Runs overdue deadlines now (timers of hidden pages fire late). */
-  wake(): void;
+  /** Counts a malformed call that a host refused before it reached a session. */
+  countBadRequest(): void;
   /** Closes the socket now and forgets every tab. */
   dispose(): void;
 }
 
-/** A flush is forced at this many queued messages, so a burst never builds an unbounded batch. */
-const MAX_BATCH = 512;
-
-/** A channel event while the hub still appends to it. */
-type Run = Extract<HubEvent, { type: 'channel' }> & { readonly messages: unknown[] };
-
 interface Tab {
-  readonly id: string;
-  readonly sink: TabSink;
-  readonly auth: TokenProvider | undefined;
-  queue: HubEvent[];
-  /** Messages in `queue`, counting each message of a run. */
-  queued: number;
-  /** The run at the end of `queue`, if the last event queued is one. */
-  run: Run | null;
+  readonly queue: TabQueue;
+  readonly providers: TabProviders;
+  attached: boolean;
 }
 
-interface PendingRequest {
-  readonly tabId: string;
-  readonly requestId: string;
-  /** Whether its frame went out on the current socket (a queued one survives a reconnect). */
-  sent: boolean;
-}
-
-type Frame = string | ArrayBuffer | ArrayBufferView;
-
-/** The hub: the tabs attached to one connection, their channels, requests and outbox. Pure: no DOM. */
 export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
   const env = resolveEnvironment(options.environment);
   const codec = options.codec ?? jsonCodec;
   const protocol = options.protocol ?? defaultProtocol;
   const id = env.generateId();
-  const tabs = new Map<string, Tab>();
-  const channels = createChannels();
-  const outbox = createOutbox(config.outbox);
-  const requests = new Map<string, PendingRequest>();
+  /** In the order they attached: the newest is asked first for a token or a URL. */
+  const tabs = new Set<Tab>();
+  const channels = createChannels<Tab>();
+  const requests = createPendingRequests<Tab>(id);
+  const batcher = createBatcher(env);
   const counters = {
     messagesIn: 0,
-    messagesOut: 0,
     badRequests: 0,
     tabsAttachedTotal: 0,
     duplicatesDropped: 0,
@@ -108,22 +66,33 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
     unroutedMessages: 0,
     unknownReplies: 0,
   };
-  let requestCounter = 0;
   let lingerTimer: TimerHandle | null = null;
-  let flushScheduled = false;
-  let lastFlushAt = -Infinity;
   let disposed = false;
+
+  const providers = (name: keyof TabProviders): Provider[] =>
+    [...tabs].flatMap((tab) => tab.providers[name] ?? []).reverse();
 
   const connection = createConnection(
     config,
     {
       status: (status) => broadcast({ type: 'status', status }),
-      message: route,
+      message: (data) => route(protocol.parse(data)),
       error: (code, message) => broadcast(errorEvent(code, message)),
-      token: askForToken,
-      hasAuth: () => [...tabs.values()].some((tab) => tab.auth),
+      url: () =>
+        config.url !== null
+          ? Promise.resolve(config.url)
+          : askTabs(providers('url'), 'a URL', config.reconnect.connectTimeout, env),
+      token: async () => {
+        const offered = providers('auth');
+        if (offered.length === 0) return null;
+        return askTabs(offered, 'a token', config.reconnect.connectTimeout, env);
+      },
+      hasAuth: () => providers('auth').length > 0,
       opened,
-      closed,
+      closed: () =>
+        requests.failSent((pending) =>
+          replyError(pending, 'connection-closed', 'the connection closed before the reply arrived'),
+        ),
     },
     env,
     codec,
@@ -131,33 +100,21 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
     options.retryDelay,
   );
 
+  const outbound = createOutbound(config, codec, connection, broadcast);
+  const transmit = outbound.control;
+  const deliver = outbound.deliver;
+
   function opened(): void {
     // Channels first, so that replays and live messages are subscribed before queued publishes go out.
     for (const channel of channels.names()) transmit(protocol.subscribe(channel, channels.lastSeq(channel)));
-    outbox.drain((frame) => {
-      if (!connection.send(frame)) return false;
-      counters.messagesOut++;
-      return true;
-    });
+    outbound.drain();
   }
 
-  function closed(): void {
-    for (const [hubRequestId, pending] of requests) {
-      if (!pending.sent) continue;
-      requests.delete(hubRequestId);
-      replyError(pending, 'connection-closed', 'the connection closed before the reply arrived');
-    }
-  }
-
-  function route(data: unknown): void {
-    routeEvent(protocol.parse(data));
-  }
-
-  function routeEvent(event: ServerEvent): void {
+  function route(event: ServerEvent): void {
     if (event.kind !== 'batch') counters.messagesIn++;
     switch (event.kind) {
       case 'batch':
-        for (const item of event.events) routeEvent(item);
+        for (const item of event.events) route(item);
         return;
       case 'message': {
         const arrival = channels.arrive(event.channel, event.seq, event.data);
@@ -165,10 +122,7 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
         else if (arrival.kind === 'duplicate') counters.duplicatesDropped++;
         else {
           if (arrival.gap) reportGap(event.channel, arrival.tabs, arrival.gap);
-          for (const tabId of arrival.tabs) {
-            const tab = tabs.get(tabId);
-            if (tab) enqueueMessage(tab, event.channel, event.seq, event.data);
-          }
+          for (const tab of arrival.tabs) tab.queue.message(event.channel, event.seq, event.data);
         }
         return;
       }
@@ -179,17 +133,15 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
       }
       case 'reply': {
         const pending = takeRequest(event.id);
-        if (pending)
-          enqueueTo(pending.tabId, { type: 'reply', requestId: pending.requestId, data: event.data });
+        pending?.tab.queue.event({ type: 'reply', requestId: pending.requestId, data: event.data });
         return;
       }
       case 'error': {
-        if (event.id === null) {
-          broadcast(errorEvent('server-error', `the server reported: ${event.message}`));
-          return;
+        if (event.id === null) broadcast(errorEvent('server-error', `the server reported: ${event.message}`));
+        else {
+          const pending = takeRequest(event.id);
+          if (pending) replyError(pending, 'server-error', event.message);
         }
-        const pending = takeRequest(event.id);
-        if (pending) replyError(pending, 'server-error', event.message);
         return;
       }
       case 'auth-ok':
@@ -199,226 +151,115 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
     }
   }
 
-  /** The request answered by `hubRequestId`, forgotten from now on; counts answers nobody waits for. */
-  function takeRequest(hubRequestId: string): PendingRequest | undefined {
-    const pending = requests.get(hubRequestId);
-    if (pending) requests.delete(hubRequestId);
-    else counters.unknownReplies++;
+  /** The request answered by `hubRequestId`; counts answers nobody waits for. */
+  function takeRequest(hubRequestId: string): PendingRequest<Tab> | undefined {
+    const pending = requests.take(hubRequestId);
+    if (!pending) counters.unknownReplies++;
     return pending;
   }
 
-  function reportGap(channel: string, tabIds: ReadonlySet<string>, gap: { from: number; to: number }): void {
+  function reportGap(channel: string, to: ReadonlySet<Tab>, gap: { from: number; to: number }): void {
     counters.gaps++;
-    for (const tabId of tabIds) enqueueTo(tabId, { type: 'gap', channel, ...gap });
+    for (const tab of to) tab.queue.event({ type: 'gap', channel, ...gap });
   }
 
-  function replyError(pending: PendingRequest, code: ErrorCode, message: string): void {
-    enqueueTo(pending.tabId, {
+  function replyError(pending: PendingRequest<Tab>, code: ErrorCode, message: string): void {
+    pending.tab.queue.event({
       type: 'reply-error',
       requestId: pending.requestId,
-      error: { name: 'TabmuxError', code, message },
+      error: errorInfo(code, message),
     });
-  }
-
-  /** The newest tab with `auth` is asked first; a tab that fails or died is passed over for the next. */
-  async function askForToken(): Promise<string | null> {
-    const providers = [...tabs.values()].flatMap((tab) => (tab.auth ? [tab.auth] : [])).reverse();
-    let lastError: unknown;
-    for (const provider of providers) {
-      try {
-        const token = await withDeadline(Promise.resolve(provider()), config.reconnect.connectTimeout);
-        if (typeof token !== 'string')
-          throw new TypeError(`auth must return a string; it returned ${typeof token}`);
-        return token;
-      } catch (error) {
-        lastError = error;
-      }
-    }
-    if (providers.length > 0) throw lastError;
-    return null;
-  }
-
-  function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const timer = env.setTimeout(() => reject(new Error(`no token within ${ms} ms`)), ms);
-      promise.then(resolve, reject).finally(() => env.clearTimeout(timer));
-    });
-  }
-
-  function flush(): void {
-    flushScheduled = false;
-    lastFlushAt = env.now();
-    for (const tab of tabs.values()) flushTab(tab);
-  }
-
-  function flushTab(tab: Tab): void {
-    if (tab.queue.length === 0) return;
-    const batch = tab.queue;
-    tab.queue = [];
-    tab.queued = 0;
-    tab.run = null;
-    try {
-      tab.sink(batch);
-    } catch {
-      // A sink throws only when its port is gone; the tab's lock (or its goodbye) detaches it.
-    }
-  }
-
-  /** Appends to the tab's last run when the message continues it, else starts a run. */
-  function enqueueMessage(tab: Tab, channel: string, seq: number, data: unknown): void {
-    const run = tab.run;
-    if (run && run.channel === channel && run.seq + run.messages.length === seq) run.messages.push(data);
-    else {
-      tab.run = { type: 'channel', channel, seq, messages: [data] };
-      tab.queue.push(tab.run);
-    }
-    queued(tab);
-  }
-
-  function enqueue(tab: Tab, event: HubEvent): void {
-    tab.queue.push(event);
-    tab.run = null;
-    queued(tab);
-  }
-
-  function queued(tab: Tab): void {
-    if (++tab.queued >= MAX_BATCH) flushTab(tab);
-    else if (!flushScheduled) {
-      flushScheduled = true;
-      // Idle, a lone message goes out on a microtask: no timer between it and the tabs. Under load (a flush in this
-      // very millisecond), a task lets frames that arrive back to back share one post per tab: 116k against 88k
-      // messages/s to each of 4 tabs when measured, before messages travelled in runs.
-      if (env.now() - lastFlushAt < 1) env.setTimeout(flush, 0);
-      else queueMicrotask(flush);
-    }
-  }
-
-  function enqueueTo(tabId: string, event: HubEvent): void {
-    const tab = tabs.get(tabId);
-    if (tab) enqueue(tab, event);
   }
 
   function broadcast(event: HubEvent): void {
-    for (const tab of tabs.values()) enqueue(tab, event);
+    for (const tab of tabs) tab.queue.event(event);
   }
 
-  /** Sends a control message (subscribe, unsubscribe) if the socket is ready; otherwise `opened` will. */
-  function transmit(message: unknown): void {
-    try {
-      connection.send(codec.encode(message));
-    } catch (error) {
-      broadcast(errorEvent('bad-request', `a control message could not be encoded: ${messageOf(error)}`));
-    }
-  }
-
-  /** Encodes, checks the size, then sends now or queues: the one path for everything a tab sends. */
-  function deliver(message: unknown, onSent?: () => void): SendResult {
-    let frame: Frame;
-    try {
-      frame = codec.encode(message);
-    } catch (error) {
-      return refused('not-encodable', `the data cannot be encoded: ${messageOf(error)}`);
-    }
-    const bytes = frameBytes(frame, config.maxMessageBytes);
-    if (bytes > config.maxMessageBytes) {
-      return refused(
-        'too-large',
-        `the message takes ${bytes} bytes; maxMessageBytes is ${config.maxMessageBytes}`,
-      );
-    }
-    // Nothing overtakes the queue: while it holds anything, new messages join its end.
-    if (outbox.size === 0 && connection.send(frame)) {
-      counters.messagesOut++;
-      onSent?.();
-      return { outcome: 'sent' };
-    }
-    if (config.outbox.maxMessages === 0) {
-      return refused('not-open', `the socket is not open (status: ${connection.status.state})`);
-    }
-    const full = outbox.offer(frame, bytes, onSent);
-    return full ? refused('outbox-full', `the socket is down and ${full}`) : { outcome: 'queued' };
-  }
-
-  function checkTab(tabId: string): void {
-    if (!tabs.has(tabId)) bad(`tab ${JSON.stringify(tabId)} is not attached to this hub`);
+  function bad(message: string): never {
+    counters.badRequests++;
+    throw new BadRequest(message);
   }
 
   function checkChannel(channel: unknown): asserts channel is string {
     if (typeof channel !== 'string' || channel === '') bad('a channel name must be a non-empty string');
   }
 
-  function bad(message: string): never {
-    counters.badRequests++;
-    throw new TypeError(`tabmux: ${message}`);
+  function detach(tab: Tab): void {
+    if (!tab.attached) return;
+    tab.attached = false;
+    tabs.delete(tab);
+    for (const channel of channels.removeTab(tab)) transmit(protocol.unsubscribe(channel));
+    requests.dropTab(tab);
+    if (tabs.size > 0 || disposed) return;
+    if (lingerTimer !== null) env.clearTimeout(lingerTimer);
+    lingerTimer = env.setTimeout(() => {
+      lingerTimer = null;
+      if (tabs.size === 0) connection.stop(CloseCode.Normal, 'no tabs left');
+    }, config.lingerMs);
   }
 
-  return {
+  /** The door of one tab; nothing on it names the tab, so a tab can only ever act as itself. */
+  function openSession(tab: Tab): TabSession {
+    const left = () => refused('closed', 'this tab has left the hub');
+    return {
+      send: (data) => (tab.attached ? deliver(data) : left()),
+      subscribe(request) {
+        if (typeof request !== 'object' || request === null)
+          bad('subscribe expects { channel, last, after }');
+        const { channel, last, after } = request;
+        checkChannel(channel);
+        if (typeof last !== 'boolean') bad('`last` must be a boolean');
+        if (after !== null && !(Number.isSafeInteger(after) && after >= 0))
+          bad('`after` must be a sequence number or null');
+        if (!tab.attached) return;
+        const latest = channels.latest(channel);
+        if (channels.add(channel, tab, after)) transmit(protocol.subscribe(channel, after));
+        else if (last && latest) tab.queue.message(channel, latest.seq, latest.data);
+      },
+      unsubscribe(channel) {
+        checkChannel(channel);
+        if (tab.attached && channels.remove(channel, tab)) transmit(protocol.unsubscribe(channel));
+      },
+      publish(channel, data) {
+        checkChannel(channel);
+        return tab.attached ? deliver(protocol.publish(channel, data)) : left();
+      },
+      request(requestId, data) {
+        if (typeof requestId !== 'string' || requestId === '') bad('a request id must be a non-empty string');
+        if (!tab.attached) return left();
+        const started = requests.start(tab, requestId);
+        if (!started) bad(`request ${JSON.stringify(requestId)} is already waiting for its reply`);
+        const result = deliver(protocol.request(started.hubId, data), () => (started.pending.sent = true));
+        if (result.outcome === 'refused') requests.cancel(tab, requestId);
+        return result;
+      },
+      cancelRequest(requestId) {
+        if (typeof requestId !== 'string') bad('a request id must be a string');
+        requests.cancel(tab, requestId);
+      },
+      stats: () => hub.stats(),
+      reconnect: () => void (tab.attached && connection.reconnect()),
+      network(online) {
+        if (typeof online !== 'boolean') bad('`online` must be a boolean');
+        if (tab.attached) connection.setOnline(online);
+      },
+      wake: () => void (tab.attached && connection.wake()),
+      detach: () => detach(tab),
+    };
+  }
+
+  const hub: Hub = {
     id,
     config,
-    attach(sink, auth) {
+    attach(sink, lent = {}) {
       if (disposed) throw new Error('tabmux: this hub was disposed');
       if (lingerTimer !== null) env.clearTimeout(lingerTimer);
       lingerTimer = null;
-      const tab: Tab = { id: env.generateId(), sink, auth, queue: [], queued: 0, run: null };
-      tabs.set(tab.id, tab);
+      const tab: Tab = { queue: batcher.queue(sink), providers: lent, attached: true };
+      tabs.add(tab);
       counters.tabsAttachedTotal++;
       connection.start();
-      return { tabId: tab.id, status: connection.status };
-    },
-    detach(tabId) {
-      if (!tabs.delete(tabId)) return;
-      for (const channel of channels.removeTab(tabId)) transmit(protocol.unsubscribe(channel));
-      for (const [hubRequestId, pending] of requests)
-        if (pending.tabId === tabId) requests.delete(hubRequestId);
-      if (tabs.size > 0 || disposed) return;
-      if (lingerTimer !== null) env.clearTimeout(lingerTimer);
-      lingerTimer = env.setTimeout(() => {
-        lingerTimer = null;
-        if (tabs.size === 0) connection.stop(CloseCode.Normal, 'no tabs left');
-      }, config.lingerMs);
-    },
-    send(tabId, data) {
-      if (!tabs.has(tabId)) {
-        counters.badRequests++;
-        return refused('closed', 'this tab is not attached to the hub');
-      }
-      return deliver(data);
-    },
-    subscribe(tabId, request) {
-      checkTab(tabId);
-      if (typeof request !== 'object' || request === null) bad('subscribe expects { channel, last, after }');
-      const { channel, last, after } = request;
-      checkChannel(channel);
-      if (after !== null && !(Number.isSafeInteger(after) && after >= 0))
-        bad('`after` must be a sequence number or null');
-      const latest = channels.latest(channel);
-      if (channels.add(channel, tabId, after)) transmit(protocol.subscribe(channel, after));
-      else if (last !== false && latest) enqueueMessage(tabs.get(tabId)!, channel, latest.seq, latest.data);
-    },
-    unsubscribe(tabId, channel) {
-      checkTab(tabId);
-      checkChannel(channel);
-      if (channels.remove(channel, tabId)) transmit(protocol.unsubscribe(channel));
-    },
-    publish(tabId, channel, data) {
-      checkTab(tabId);
-      checkChannel(channel);
-      return deliver(protocol.publish(channel, data));
-    },
-    request(tabId, requestId, data) {
-      checkTab(tabId);
-      if (typeof requestId !== 'string' || requestId === '') bad('a request id must be a non-empty string');
-      const hubRequestId = `${id}:${++requestCounter}`;
-      const pending: PendingRequest = { tabId, requestId, sent: false };
-      requests.set(hubRequestId, pending);
-      const result = deliver(protocol.request(hubRequestId, data), () => (pending.sent = true));
-      if (result.outcome === 'refused') requests.delete(hubRequestId);
-      return result;
-    },
-    cancelRequest(tabId, requestId) {
-      for (const [hubRequestId, pending] of requests) {
-        if (pending.tabId === tabId && pending.requestId === requestId) requests.delete(hubRequestId);
-      }
+      return { session: openSession(tab), status: connection.status };
     },
     countBadRequest() {
       counters.badRequests++;
@@ -429,35 +270,23 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
         ...counters,
         tabs: tabs.size,
         channels: channels.size,
-        outboxMessages: outbox.size,
-        outboxBytes: outbox.bytes,
+        messagesOut: outbound.sent,
+        outboxMessages: outbound.queuedMessages,
+        outboxBytes: outbound.queuedBytes,
         pendingRequests: requests.size,
         socket: connection.socketState,
         state: connection.status.state,
         hubId: id,
       };
     },
-    reconnect: () => connection.reconnect(),
-    setOnline: (online) => connection.setOnline(online),
-    wake: () => connection.wake(),
     dispose() {
       disposed = true;
       if (lingerTimer !== null) env.clearTimeout(lingerTimer);
       connection.stop(CloseCode.GoingAway, 'hub disposed');
-      flush();
+      batcher.flushAll();
+      for (const tab of tabs) tab.attached = false;
       tabs.clear();
     },
   };
-}
-
-function refused(reason: RefusalReason, message: string): SendResult {
-  return { outcome: 'refused', reason, message };
-}
-
-function errorEvent(code: ErrorCode, message: string): HubEvent {
-  return { type: 'error', error: { name: 'TabmuxError', code, message } };
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return hub;
 }

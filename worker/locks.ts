@@ -1,3 +1,5 @@
+// The worker's locks: how a tab notices its hub died, and how a hub notices a tab died (Web Locks).
+
 /** The part of the Web Locks API tabmux uses (`navigator.locks`), so hosts can pass another or none. */
 export interface LockManagerLike {
   request<T>(name: string, callback: () => T | Promise<T>): Promise<T>;

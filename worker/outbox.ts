@@ -1,6 +1,6 @@
-import type { OutboxSettings } from './protocol.js';
-
-type Frame = string | ArrayBuffer | ArrayBufferView;
+// What waits while the socket is down: first in, first out, bounded in count and bytes; nothing is dropped.
+import type { Frame } from './codec.js';
+import type { OutboxSettings } from './session-types.js';
 
 interface Entry {
   readonly frame: Frame;
@@ -8,7 +8,6 @@ interface Entry {
   readonly onSent: (() => void) | undefined;
 }
 
-/** What waits while the socket is down: first in, first out, bounded in count and bytes; nothing is dropped. */
 export function createOutbox(settings: OutboxSettings) {
   let entries: Entry[] = [];
   let bytes = 0;
@@ -45,5 +44,3 @@ export function createOutbox(settings: OutboxSettings) {
     },
   };
 }
-
-export type Outbox = ReturnType<typeof createOutbox>;

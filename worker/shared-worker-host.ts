@@ -1,11 +1,21 @@
-import { expose } from 'comlink';
+// Binds one hub to a SharedWorker: each tab's port gets a door whose methods close over that tab's session.
+import { expose, transferHandlers, type TransferHandler } from 'comlink';
 import type { RetryDelay } from './backoff.js';
 import type { Codec } from './codec.js';
 import type { HubEnvironment } from './environment.js';
+import { BadRequest } from './errors.js';
 import { createHub, type Hub, type HubOptions } from './hub.js';
 import { globalLocks, holdLock, type LockManagerLike } from './locks.js';
-import { guardPort } from './port-guard.js';
-import type { AttachRequest, HubRemote, TokenProvider } from './protocol.js';
+import { createDoor, guardPort, type OnRefused } from './port-door.js';
+import { SESSION_METHODS } from './session-methods.js';
+import type {
+  AttachReply,
+  AttachRequest,
+  PortRefusal,
+  TabSession,
+  TokenProvider,
+  UrlProvider,
+} from './session-types.js';
 import type { WireProtocol } from './wire-protocol.js';
 
 /** The part of a SharedWorker's global scope the host uses. */
@@ -29,11 +39,17 @@ export interface HostOptions {
   readonly locks?: LockManagerLike | null;
 }
 
+/** A session call made on a port whose tab is not attached to this hub: the tab must attach (again). */
+export class NotAttached extends Error {
+  override readonly name = 'HubLostError';
+}
+
 /**
  * Serves one hub to every tab that connects to this SharedWorker. Call it once at the top of the worker file;
  * pass options to use another codec, protocol or environment in your own worker entry.
  */
 export function hostSharedWorker(options: HostOptions = {}): void {
+  keepErrorCodes();
   const scope = options.scope ?? (globalThis as unknown as SharedWorkerScopeLike);
   const locks = options.locks === undefined ? globalLocks() : options.locks;
   const hubOptions: HubOptions = {
@@ -47,61 +63,78 @@ export function hostSharedWorker(options: HostOptions = {}): void {
   const hubLockHeld = locks && hubLock ? holdLock(locks, hubLock) : Promise.resolve();
   let hub: Hub | null = null;
 
-  function attached(): Hub {
-    if (!hub) throw new TypeError('tabmux: attach before anything else');
-    return hub;
-  }
+  function serve(port: MessagePort): void {
+    let session: TabSession | null = null;
+    const refuse: OnRefused = (problem, id) => {
+      hub?.countBadRequest();
+      const refusal: PortRefusal = {
+        type: 'tabmux:refused',
+        message: `tabmux: the hub refused a message: ${problem}`,
+        ...(id !== undefined && { id }),
+      };
+      port.postMessage(refusal);
+    };
 
-  const remote: HubRemote = {
-    async attach(request: AttachRequest, events: MessagePort, auth?: TokenProvider) {
-      checkAttachRequest(request, events, auth);
+    async function attach(
+      request: AttachRequest,
+      events: MessagePort,
+      auth?: TokenProvider,
+      url?: UrlProvider,
+    ): Promise<AttachReply> {
+      checkAttachRequest(request, events, auth, url);
+      if (session) throw new BadRequest('this port is attached already');
       await hubLockHeld;
       hub ??= createHub(request.config, hubOptions);
       const current = hub;
       if (current.config.url !== request.config.url) {
         throw new Error(
-          `tabmux: the hub named "${scope.name}" is connected to ${current.config.url}, not ${request.config.url}; give this client another \`name\``,
+          `tabmux: the hub named "${scope.name}" is connected to ${current.config.url ?? 'a url function'}, not ${request.config.url ?? 'a url function'}; give this client another \`name\``,
         );
       }
-      current.setOnline(request.online !== false);
-      const { tabId, status } = current.attach((batch) => events.postMessage(batch), auth);
+      const attached = current.attach((batch) => events.postMessage(batch), { auth, url });
+      session = attached.session;
+      session.network(request.online !== false);
       if (locks && request.tabLock) {
+        const leaving = session;
         // Granted when the tab releases its lock or dies without a word.
         void locks.request(request.tabLock, () => {
-          current.detach(tabId);
+          leaving.detach();
           events.close();
         });
       }
-      return { tabId, hubId: current.id, hubLock, status };
-    },
-    send: (tabId, data) => attached().send(tabId, data),
-    subscribe: (tabId, request) => attached().subscribe(tabId, request),
-    unsubscribe: (tabId, channel) => attached().unsubscribe(tabId, channel),
-    publish: (tabId, channel, data) => attached().publish(tabId, channel, data),
-    request: (tabId, requestId, data) => attached().request(tabId, requestId, data),
-    cancelRequest: (tabId, requestId) => attached().cancelRequest(tabId, requestId),
-    stats: () => attached().stats(),
-    detach: (tabId) => hub?.detach(tabId),
-    reconnect: () => hub?.reconnect(),
-    network: (online) => hub?.setOnline(online === true),
-    wake: () => hub?.wake(),
-  };
+      return { hubId: current.id, hubLock, status: attached.status };
+    }
 
-  const methods = Object.keys(remote);
+    const methods: Record<string, (...args: never[]) => unknown> = { attach };
+    for (const name of SESSION_METHODS) {
+      methods[name] = (...args: unknown[]) => {
+        if (!session)
+          throw new NotAttached('tabmux: this tab is not attached to this hub; attach (again) first');
+        try {
+          return (session[name] as (...a: unknown[]) => unknown)(...args);
+        } catch (error) {
+          if (error instanceof BadRequest)
+            port.postMessage({ type: 'tabmux:refused', message: error.message });
+          throw error;
+        }
+      };
+    }
+    expose(
+      createDoor(methods, refuse, () => session?.detach()),
+      guardPort(port, refuse),
+    );
+  }
+
   scope.onconnect = (event) => {
     const port = event.ports[0];
-    if (port)
-      expose(
-        remote,
-        guardPort(port, methods, () => hub?.countBadRequest()),
-      );
+    if (port) serve(port);
   };
 }
 
-function checkAttachRequest(request: AttachRequest, events: unknown, auth: unknown): void {
+function checkAttachRequest(request: AttachRequest, events: unknown, auth: unknown, url: unknown): void {
   const config = request?.config;
   if (
-    typeof config?.url !== 'string' ||
+    (config?.url !== null && typeof config?.url !== 'string') ||
     !Array.isArray(config.protocols) ||
     typeof config.lingerMs !== 'number' ||
     typeof config.maxMessageBytes !== 'number' ||
@@ -109,10 +142,36 @@ function checkAttachRequest(request: AttachRequest, events: unknown, auth: unkno
     typeof config.reconnect !== 'object' ||
     typeof config.heartbeat !== 'object' ||
     !(events instanceof MessagePort) ||
-    (auth !== undefined && typeof auth !== 'function')
+    (auth !== undefined && typeof auth !== 'function') ||
+    (url !== undefined && typeof url !== 'function') ||
+    (config.url === null && url === undefined)
   ) {
     throw new TypeError(
-      'tabmux: attach expects ({ config: HubConfig, tabLock, online }, MessagePort, auth?)',
+      'tabmux: attach expects ({ config: HubConfig, tabLock, online }, MessagePort, auth?, url?)',
     );
   }
+}
+
+let codesKept = false;
+
+/**
+ * Errors keep their `code` across the port: Comlink's own handler sends only name, message and stack.
+ * package.json pins Comlink to one version because the host leans on two of its behaviours that its docs leave
+ * open: the `throw` handler's serialized shape (wrapped here) and `finalizer` running when a tab releases its proxy.
+ */
+function keepErrorCodes(): void {
+  if (codesKept) return;
+  codesKept = true;
+  const original = transferHandlers.get('throw') as TransferHandler<unknown, unknown>;
+  transferHandlers.set('throw', {
+    canHandle: original.canHandle,
+    deserialize: original.deserialize,
+    serialize(thrown) {
+      const [serialized, transfer] = original.serialize(thrown);
+      const code = (thrown as { value?: { code?: unknown } | null }).value?.code;
+      const error = serialized as { isError?: boolean; value?: Record<string, unknown> };
+      if (typeof code === 'string' && error.isError && error.value) error.value['code'] = code;
+      return [serialized, transfer];
+    },
+  });
 }

@@ -1,4 +1,5 @@
-import type { ServerEvent, Wire } from './protocol.js';
+// How the hub's operations become a server's messages and back; the default speaks tabmux's own protocol.
+import type { ServerEvent, Wire } from './wire-types.js';
 
 /**
  * Maps the hub's operations to a server's messages and back. The default speaks tabmux's JSON protocol

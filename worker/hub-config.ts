@@ -1,0 +1,144 @@
+// The hub's settings: their defaults and their rules, in one table that the client's options and the hub's own
+// check of an attaching tab both use, so a hub never runs on settings the client would have refused.
+import type { HeartbeatSettings, HubConfig, OutboxSettings, ReconnectSettings } from './session-types.js';
+
+export const HUB_DEFAULTS = {
+  protocols: [] as readonly string[],
+  lingerMs: 1000,
+  maxMessageBytes: 1024 * 1024,
+  outbox: { maxMessages: 1000, maxBytes: 1024 * 1024 },
+  reconnect: {
+    initialDelay: 1000,
+    factor: 2,
+    maxDelay: 30_000,
+    maxAttempts: Infinity,
+    stableAfter: 5000,
+    connectTimeout: 10_000,
+    suspendAfter: 120_000,
+    suspendedRetryDelay: 30_000,
+  },
+  heartbeat: { interval: 30_000, timeout: 5000, ping: { type: 'ping' }, pong: { type: 'pong' } },
+} as const satisfies Omit<HubConfig, 'url'>;
+
+interface NumberRule {
+  readonly min: number;
+  /** A whole number (or `Infinity` when `infinite`). */
+  readonly whole?: boolean;
+  readonly infinite?: boolean;
+}
+
+const RULES = {
+  lingerMs: { min: 0 },
+  maxMessageBytes: { min: 1 },
+  outbox: {
+    maxMessages: { min: 0, whole: true },
+    maxBytes: { min: 0 },
+  },
+  reconnect: {
+    initialDelay: { min: 0 },
+    factor: { min: 1 },
+    maxDelay: { min: 0 },
+    maxAttempts: { min: 0, whole: true, infinite: true },
+    stableAfter: { min: 0 },
+    connectTimeout: { min: 1 },
+    suspendAfter: { min: 0 },
+    suspendedRetryDelay: { min: 0 },
+  },
+  heartbeat: { interval: { min: 0 }, timeout: { min: 1 } },
+} as const satisfies {
+  lingerMs: NumberRule;
+  maxMessageBytes: NumberRule;
+  outbox: Record<keyof OutboxSettings, NumberRule>;
+  reconnect: Record<keyof ReconnectSettings, NumberRule>;
+  heartbeat: Record<'interval' | 'timeout', NumberRule>;
+};
+
+/** Throws a TypeError naming `path` unless `value` follows `rule`. */
+export function checkNumber(path: string, value: unknown, rule: NumberRule): number {
+  const ok =
+    typeof value === 'number' &&
+    value >= rule.min &&
+    (Number.isFinite(value) ? !rule.whole || Number.isInteger(value) : value === Infinity && !!rule.infinite);
+  if (!ok) {
+    const kind = rule.whole ? 'a whole number' : 'a finite number';
+    throw new TypeError(
+      `tabmux: \`${path}\` must be ${kind} ≥ ${rule.min}${rule.infinite ? ' or Infinity' : ''}; got ${String(value)}`,
+    );
+  }
+  return value as number;
+}
+
+/** The hub's settings as a client passes them: any part may be left out for its default. */
+export interface HubSettingsInput {
+  readonly protocols?: string | readonly string[] | undefined;
+  readonly lingerMs?: number | undefined;
+  readonly maxMessageBytes?: number | undefined;
+  readonly outbox?: Partial<OutboxSettings> | undefined;
+  readonly reconnect?: Partial<ReconnectSettings> | undefined;
+  readonly heartbeat?: Partial<HeartbeatSettings> | undefined;
+}
+
+/** Applies the defaults and the rules; throws a TypeError that names the option and what is allowed. */
+export function resolveHubSettings(input: HubSettingsInput): Omit<HubConfig, 'url'> {
+  const outbox = group('outbox', input.outbox);
+  const reconnect = group('reconnect', input.reconnect);
+  const heartbeat = group('heartbeat', input.heartbeat);
+  const protocols = input.protocols ?? HUB_DEFAULTS.protocols;
+  const protocolList = typeof protocols === 'string' ? [protocols] : protocols;
+  if (!Array.isArray(protocolList) || protocolList.some((p) => typeof p !== 'string'))
+    throw new TypeError('tabmux: `protocols` must be a string or an array of strings');
+  const numbers = <G extends 'outbox' | 'reconnect'>(name: G, given: Record<string, unknown>) =>
+    Object.fromEntries(
+      Object.entries(RULES[name]).map(([key, rule]) => [
+        key,
+        checkNumber(
+          `${name}.${key}`,
+          given[key] ?? (HUB_DEFAULTS[name] as Record<string, number>)[key],
+          rule,
+        ),
+      ]),
+    );
+  const interval = checkNumber(
+    'heartbeat.interval',
+    heartbeat['interval'] ?? HUB_DEFAULTS.heartbeat.interval,
+    RULES.heartbeat.interval,
+  );
+  const timeout = checkNumber(
+    'heartbeat.timeout',
+    heartbeat['timeout'] ?? HUB_DEFAULTS.heartbeat.timeout,
+    RULES.heartbeat.timeout,
+  );
+  if (interval > 0 && timeout >= interval)
+    throw new TypeError(
+      `tabmux: \`heartbeat.timeout\` (${timeout}) must be less than \`heartbeat.interval\` (${interval})`,
+    );
+  const pong = heartbeat['pong'] ?? HUB_DEFAULTS.heartbeat.pong;
+  if (typeof pong !== 'object' || pong === null || Object.keys(pong).length === 0)
+    throw new TypeError(
+      'tabmux: `heartbeat.pong` must be an object of the fields a pong has, e.g. { type: "pong" }',
+    );
+  return {
+    protocols: protocolList,
+    lingerMs: checkNumber('lingerMs', input.lingerMs ?? HUB_DEFAULTS.lingerMs, RULES.lingerMs),
+    maxMessageBytes: checkNumber(
+      'maxMessageBytes',
+      input.maxMessageBytes ?? HUB_DEFAULTS.maxMessageBytes,
+      RULES.maxMessageBytes,
+    ),
+    outbox: numbers('outbox', outbox) as unknown as OutboxSettings,
+    reconnect: numbers('reconnect', reconnect) as unknown as ReconnectSettings,
+    heartbeat: {
+      interval,
+      timeout,
+      ping: heartbeat['ping'] ?? HUB_DEFAULTS.heartbeat.ping,
+      pong: pong as Readonly<Record<string, unknown>>,
+    },
+  };
+}
+
+function group(name: string, value: unknown): Record<string, unknown> {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null)
+    throw new TypeError(`tabmux: \`${name}\` must be an object`);
+  return value as Record<string, unknown>;
+}

@@ -1,0 +1,74 @@
+import { expect, test } from 'vitest';
+import { fakeClock } from '../test/fake-time.js';
+import type { HubEvent } from './session-types.js';
+import { createBatcher, MAX_BATCH } from './tab-queue.js';
+
+function setup() {
+  const clock = fakeClock();
+  const batcher = createBatcher({ ...clock, queueMicrotask: (callback) => queueMicrotask(callback) });
+  const batches: HubEvent[][] = [];
+  const queue = batcher.queue((batch) => batches.push(batch));
+  return { clock, batcher, batches, queue };
+}
+
+test('a lone message leaves on a microtask, with no timer between it and the tab', async () => {
+  const { batches, queue, clock } = setup();
+  queue.message('A', 1, 'x');
+  expect(batches).toEqual([]);
+  await Promise.resolve();
+  expect(batches).toEqual([[{ type: 'channel', channel: 'A', seq: 1, messages: ['x'] }]]);
+  expect(clock.pending()).toBe(0);
+});
+
+test('under load (a flush in this very millisecond) the next batch waits for a task, to gather more', async () => {
+  const { batches, queue, clock } = setup();
+  queue.event({ type: 'message', data: 1 });
+  await Promise.resolve();
+  queue.event({ type: 'message', data: 2 });
+  queue.event({ type: 'message', data: 3 });
+  await Promise.resolve();
+  expect(batches).toHaveLength(1);
+  await clock.advance(0);
+  expect(batches).toHaveLength(2);
+  expect(batches[1]).toEqual([
+    { type: 'message', data: 2 },
+    { type: 'message', data: 3 },
+  ]);
+});
+
+test('consecutive numbers of a channel share a run; another event or a skipped number ends it', async () => {
+  const { batches, queue } = setup();
+  queue.message('A', 1, 'a1');
+  queue.message('A', 2, 'a2');
+  queue.event({ type: 'message', data: 'plain' });
+  queue.message('A', 3, 'a3');
+  queue.message('A', 5, 'a5');
+  await Promise.resolve();
+  expect(batches[0]).toEqual([
+    { type: 'channel', channel: 'A', seq: 1, messages: ['a1', 'a2'] },
+    { type: 'message', data: 'plain' },
+    { type: 'channel', channel: 'A', seq: 3, messages: ['a3'] },
+    { type: 'channel', channel: 'A', seq: 5, messages: ['a5'] },
+  ]);
+});
+
+test(`a burst is posted every ${MAX_BATCH} messages, runs included, so no batch grows without bound`, async () => {
+  const { batches, queue } = setup();
+  for (let seq = 1; seq <= 1100; seq++) queue.message('A', seq, seq);
+  await Promise.resolve();
+  expect(
+    batches.map((batch) => batch.map((event) => (event.type === 'channel' ? event.messages.length : 0))),
+  ).toEqual([[512], [512], [76]]);
+});
+
+test('queues flush together, and a queue with nothing waiting posts nothing', async () => {
+  const { batcher, clock } = setup();
+  const posted: string[] = [];
+  const a = batcher.queue(() => posted.push('a'));
+  batcher.queue(() => posted.push('b'));
+  const c = batcher.queue(() => posted.push('c'));
+  a.message('A', 1, 1);
+  c.message('A', 1, 1);
+  await clock.advance(0);
+  expect(posted).toEqual(['a', 'c']);
+});
