@@ -1,5 +1,5 @@
 // The client's public shape: its methods, events and the rules they follow. Types only.
-import type { Gap, SendResult, Stats, Status } from '../worker/public-types.js';
+import type { Gap, Reset, SendResult, Stats, Status } from '../worker/public-types.js';
 import type { Listener } from './emitter.js';
 import type { TabmuxError } from './errors.js';
 import type { ChannelHandler, SubscribeOptions } from './subscriptions.js';
@@ -10,8 +10,10 @@ export interface ClientEvents {
   status: Status;
   /** A server message that is not part of a channel (or of the wire protocol), decoded by the hub's codec. */
   message: unknown;
-  /** A subscribed channel lost messages the server could no longer replay: refetch instead of trusting a count. */
+  /** Messages of a subscribed channel will not reach this tab: refetch instead of trusting a count. */
   gap: Gap;
+  /** A subscribed channel's numbering started again (the server lost its history); its messages go on. */
+  reset: Reset;
   /** Something went wrong that did not change the status: a frame that could not be decoded, a transport that failed. */
   error: TabmuxError;
 }

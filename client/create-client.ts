@@ -28,7 +28,7 @@ export function createClient<Channels extends ChannelMap = AnyChannels>(
   options: ClientOptions,
 ): Client<Channels> {
   const resolved = resolveOptions(options);
-  const emitter = createEmitter<ClientEvents>(['status', 'message', 'gap', 'error']);
+  const emitter = createEmitter<ClientEvents>(['status', 'message', 'gap', 'reset', 'error']);
   const subscriptions = createSubscriptions(rethrowApart);
   const requests = createRequests();
   let status = INITIAL_STATUS;
@@ -59,6 +59,10 @@ export function createClient<Channels extends ChannelMap = AnyChannels>(
           if (subscriptions.has(event.channel)) {
             emitter.emit('gap', { channel: event.channel, from: event.from, to: event.to });
           }
+          break;
+        case 'reset':
+          if (subscriptions.reset(event.channel, event.seq))
+            emitter.emit('reset', { channel: event.channel, seq: event.seq });
           break;
         case 'reply':
           requests.resolve(event.requestId, event.data);

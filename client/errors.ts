@@ -25,6 +25,8 @@ const CODES: Readonly<Record<ErrorCode, true>> = {
   'server-error': true,
   refused: true,
   closed: true,
+  undeliverable: true,
+  'protocol-error': true,
 };
 
 /** Any error as a TabmuxError: a hub's error keeps the code it crossed the port with; others get `fallback`. */

@@ -20,6 +20,7 @@ export type {
   ConnectionState,
   ErrorCode,
   Gap,
+  Reset,
   RefusalReason,
   SendResult,
   Stats,

@@ -48,3 +48,15 @@ test('a later handler of the same tab gets the latest message from here, on a mi
   expect(none).toEqual([]);
   expect(subscriptions.requests()).toEqual([{ channel: 'A', last: true, after: 7 }]);
 });
+
+test('after a reset the new numbers are delivered, though they are below what this tab saw', () => {
+  const subscriptions = createSubscriptions(noErrors);
+  const seen: unknown[] = [];
+  subscriptions.add('A', (data) => seen.push(data), {});
+  for (let seq = 1; seq <= 5; seq++) subscriptions.deliver('A', seq, `old ${seq}`);
+  expect(subscriptions.reset('A', 0)).toBe(true);
+  subscriptions.deliver('A', 1, 'new 1');
+  expect(seen.at(-1)).toBe('new 1');
+  expect(subscriptions.requests()).toEqual([{ channel: 'A', last: true, after: 1 }]);
+  expect(subscriptions.reset('B', 0)).toBe(false);
+});

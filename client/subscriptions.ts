@@ -73,6 +73,14 @@ export function createSubscriptions(report: (error: unknown) => void) {
           call(handler, channel, seq, data);
       }
     },
+    /** The server's numbering started again after `seq`: forget what this tab counted. Says whether it follows it. */
+    reset(channel: string, seq: number): boolean {
+      const entry = channels.get(channel);
+      if (!entry) return false;
+      entry.lastSeq = seq;
+      entry.latest = null;
+      return true;
+    },
     /** What to tell a hub this tab (re)attaches to, so that it resumes where this tab left off. */
     requests(): SubscribeRequest[] {
       return [...channels].map(([channel, entry]) => ({ channel, last: entry.last, after: entry.lastSeq }));

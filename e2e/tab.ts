@@ -53,6 +53,7 @@ const tab = {
   /** Per channel, what its handler received. */
   received: {} as Record<string, { seq: number; data: unknown }[]>,
   gaps: [] as { channel: string; from: number; to: number }[],
+  resets: [] as { channel: string; seq: number }[],
   unfollow: {} as Record<string, () => void>,
   /** Subscribes to `channel`, recording every message in `received[channel]`. */
   follow(channel: string, options: { last?: boolean } = {}) {
@@ -65,6 +66,7 @@ const tab = {
   },
 };
 tab.client.on('gap', (gap) => tab.gaps.push(gap));
+tab.client.on('reset', (reset) => tab.resets.push(reset));
 tab.client.on('message', (message) => tab.messages.push(message));
 tab.client.on('status', (status) => {
   tab.states.push(status.state);
@@ -79,6 +81,9 @@ declare global {
   interface Window {
     tab: typeof tab;
     tabWorker?: SharedWorker;
+    /** For tests that make clients of their own in the page. */
+    createClient: typeof createClient;
   }
 }
 window.tab = tab;
+window.createClient = createClient;

@@ -73,9 +73,22 @@ export class FakeWebSocket implements WebSocketLike {
     const server = FakeWebSocket.server;
     if (server) queueMicrotask(() => this.readyState === 1 && server(message, this));
   }
+  /** As browsers do: only 1000 and 3000–4999 may be sent, and a reason of at most 123 bytes. */
   close(code?: number, reason?: string) {
+    if (code !== undefined && code !== 1000 && !(code >= 3000 && code <= 4999))
+      throw new DOMException(
+        `The close code must be either 1000, or between 3000 and 4999. ${code} is neither.`,
+        'InvalidAccessError',
+      );
+    if (reason !== undefined && new TextEncoder().encode(reason).byteLength > 123)
+      throw new DOMException('The close reason must not be greater than 123 UTF-8 bytes.', 'SyntaxError');
+    if (this.readyState >= 2) return;
     this.closedWith = { code, reason };
-    this.readyState = 3;
+    this.readyState = 2;
+  }
+  /** Open or connecting: what a server would still count. */
+  get live(): boolean {
+    return this.readyState < 2;
   }
   /** The server accepts. */
   open() {

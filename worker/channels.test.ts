@@ -48,9 +48,9 @@ test('a subscribe acknowledgement sets the resume point, and one past what we sa
   expect(channels.acknowledge('A', 40)).toBeNull();
   expect(channels.lastSeq('A')).toBe(40);
   expect(channels.acknowledge('A', 40)).toBeNull();
-  expect(channels.acknowledge('A', 45)).toEqual({ from: 41, to: 45 });
+  expect(channels.acknowledge('A', 45)).toEqual({ gap: { from: 41, to: 45 } });
   // A head below what we saw: the server lost its history; counting starts again from its head.
-  expect(channels.acknowledge('A', 2)).toBeNull();
+  expect(channels.acknowledge('A', 2)).toEqual({ reset: true });
   expect(channels.arrive('A', 3, 'x')).toMatchObject({ kind: 'deliver', gap: null });
 });
 

@@ -68,19 +68,21 @@ export function createChannels<Tab>() {
       return emptied;
     },
 
-    /** The server acknowledged a subscription with its head `seq`: anything between what we saw and it is lost. */
-    acknowledge(channel: string, seq: number): Range | null {
+    /**
+     * The server acknowledged a subscription with its head `seq`: anything between what we saw and it is a gap, and a
+     * head below what we saw means the server lost its history (a restart without storage), so counting starts again.
+     */
+    acknowledge(channel: string, seq: number): { gap: Range } | { reset: true } | null {
       const state = channels.get(channel);
       if (!state) return null;
       const last = state.lastSeq;
-      // A head below what we saw means the server lost its history (a restart without storage): count afresh.
-      if (last === null || seq < last) {
-        state.lastSeq = seq;
-        return null;
-      }
-      if (seq === last) return null;
       state.lastSeq = seq;
-      return { from: last + 1, to: seq };
+      if (last === null || seq === last) return null;
+      if (seq < last) {
+        state.latest = null;
+        return { reset: true };
+      }
+      return { gap: { from: last + 1, to: seq } };
     },
 
     /** Decides what to do with an inbound message: deliver (noting any gap before it), or drop. */

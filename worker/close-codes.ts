@@ -1,6 +1,9 @@
 // Which socket closes tabmux retries, and which it does not: decided in one place.
 
-/** WebSocket close codes tabmux acts on (RFC 6455 §7.4 and the 4xxx range servers use for auth). */
+/**
+ * WebSocket close codes tabmux acts on (RFC 6455 §7.4 and the 4xxx range servers use for auth). A browser sends only
+ * 1000 and 3000–4999, so the hub closes with `Normal` or its own 44xx codes; the others are what servers send.
+ */
 export const CloseCode = {
   Normal: 1000,
   GoingAway: 1001,

@@ -129,14 +129,8 @@ export function createConnection(
     clear('connect');
     clear('heartbeat');
     clear('stable');
-    if (ws) {
-      // The handlers check `socket === ws`, so this socket's late events are ignored from here on.
-      try {
-        ws.close(code, reason);
-      } catch {
-        // Closing a socket that never opened can throw in some implementations; it is gone either way.
-      }
-    }
+    // The handlers check `socket === ws`, so this socket's late events are ignored from here on.
+    if (ws) closeSocket(ws, code, reason);
     if (wasReady) hooks.closed();
   }
 
@@ -181,6 +175,8 @@ export function createConnection(
       return failure(`the auth function failed: ${messageOf(error)}`, null);
     }
     if (attempt !== generation || !wanted) return;
+    // Never two sockets: whatever an overtaken attempt left is closed first.
+    if (socket) dropSocket(CloseCode.Normal, 'superseded');
     let ws: WebSocketLike;
     try {
       ws = new env.WebSocket(url, [...settings.protocols]);
@@ -389,8 +385,11 @@ export function createConnection(
       online = value;
       if (!wanted) return;
       if (!online) {
+        // An attempt still asking for its URL or token must not open a socket once it has its answer.
+        generation++;
         clear('retry');
-        dropSocket(CloseCode.GoingAway, 'browser offline');
+        clear('connect');
+        dropSocket(CloseCode.Normal, 'browser offline');
         setStatus('offline', { reason: 'the browser is offline' });
       } else if (status.state === 'offline') {
         // Back online: try at once rather than waiting out a backoff that was about a dead network.
@@ -417,6 +416,22 @@ function matches(data: unknown, pattern: Readonly<Record<string, unknown>>): boo
   if (typeof data !== 'object' || data === null) return false;
   const record = data as Record<string, unknown>;
   return Object.keys(pattern).every((key) => record[key] === pattern[key]);
+}
+
+/**
+ * Closes a socket the hub lets go of. A browser accepts only 1000 and 3000–4999 (and a reason of at most 123
+ * bytes): should it still refuse, the socket is closed without a code rather than left open and forgotten.
+ */
+function closeSocket(ws: WebSocketLike, code: number, reason: string): void {
+  try {
+    ws.close(code, reason);
+  } catch {
+    try {
+      ws.close();
+    } catch {
+      // Only a socket that is already closing or closed refuses even this.
+    }
+  }
 }
 
 /** A close the hub made itself, as the status reports it. */

@@ -45,6 +45,8 @@ interface Tab {
   readonly queue: TabQueue;
   readonly providers: TabProviders;
   attached: boolean;
+  /** What the tab's browser last said of the network. */
+  online: boolean;
 }
 
 export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
@@ -65,6 +67,7 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
     gaps: 0,
     unroutedMessages: 0,
     unknownReplies: 0,
+    protocolErrors: 0,
   };
   let lingerTimer: TimerHandle | null = null;
   let disposed = false;
@@ -117,6 +120,7 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
         for (const item of event.events) route(item);
         return;
       case 'message': {
+        if (!isSeq(event.seq, 1)) return protocolError(event.channel, badSeq(event.seq));
         const arrival = channels.arrive(event.channel, event.seq, event.data);
         if (arrival.kind === 'unrouted') counters.unroutedMessages++;
         else if (arrival.kind === 'duplicate') counters.duplicatesDropped++;
@@ -127,8 +131,13 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
         return;
       }
       case 'subscribed': {
-        const gap = channels.acknowledge(event.channel, event.seq);
-        if (gap) reportGap(event.channel, channels.tabsOf(event.channel), gap);
+        if (!isSeq(event.seq, 0)) return protocolError(event.channel, `subscribed with ${badSeq(event.seq)}`);
+        const tabsOfChannel = channels.tabsOf(event.channel);
+        const ack = channels.acknowledge(event.channel, event.seq);
+        if (ack && 'gap' in ack) reportGap(event.channel, tabsOfChannel, ack.gap);
+        else if (ack)
+          for (const tab of tabsOfChannel)
+            tab.queue.event({ type: 'reset', channel: event.channel, seq: event.seq });
         return;
       }
       case 'reply': {
@@ -144,11 +153,24 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
         }
         return;
       }
+      case 'invalid':
+        return protocolError(null, event.reason);
       case 'auth-ok':
         return;
       case 'other':
         broadcast({ type: 'message', data: event.data });
     }
+  }
+
+  /** A server message that breaks the rules: counted, dropped, and reported to the tabs it concerns. */
+  function protocolError(channel: string | null, what: string): void {
+    counters.protocolErrors++;
+    const event = errorEvent(
+      'protocol-error',
+      `the server broke the protocol${channel === null ? '' : ` on channel "${channel}"`}: ${what}; the message was dropped`,
+    );
+    const concerned = channel === null ? tabs : channels.tabsOf(channel);
+    for (const tab of concerned.size > 0 ? concerned : tabs) tab.queue.event(event);
   }
 
   /** The request answered by `hubRequestId`; counts answers nobody waits for. */
@@ -190,12 +212,21 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
     tabs.delete(tab);
     for (const channel of channels.removeTab(tab)) transmit(protocol.unsubscribe(channel));
     requests.dropTab(tab);
+    if (tabs.size > 0) networkChanged();
     if (tabs.size > 0 || disposed) return;
     if (lingerTimer !== null) env.clearTimeout(lingerTimer);
     lingerTimer = env.setTimeout(() => {
       lingerTimer = null;
       if (tabs.size === 0) connection.stop(CloseCode.Normal, 'no tabs left');
     }, config.lingerMs);
+  }
+
+  /**
+   * Offline takes agreement: one tab's browser saying so (or flapping) must not take the socket from the others, so
+   * the hub is offline only while every tab says it is.
+   */
+  function networkChanged(): void {
+    connection.setOnline([...tabs].some((tab) => tab.online));
   }
 
   /** The door of one tab; nothing on it names the tab, so a tab can only ever act as itself. */
@@ -209,8 +240,7 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
         const { channel, last, after } = request;
         checkChannel(channel);
         if (typeof last !== 'boolean') bad('`last` must be a boolean');
-        if (after !== null && !(Number.isSafeInteger(after) && after >= 0))
-          bad('`after` must be a sequence number or null');
+        if (after !== null && !isSeq(after, 0)) bad('`after` must be a sequence number or null');
         if (!tab.attached) return;
         const latest = channels.latest(channel);
         if (channels.add(channel, tab, after)) transmit(protocol.subscribe(channel, after));
@@ -241,7 +271,8 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
       reconnect: () => void (tab.attached && connection.reconnect()),
       network(online) {
         if (typeof online !== 'boolean') bad('`online` must be a boolean');
-        if (tab.attached) connection.setOnline(online);
+        tab.online = online;
+        if (tab.attached) networkChanged();
       },
       wake: () => void (tab.attached && connection.wake()),
       detach: () => detach(tab),
@@ -255,7 +286,7 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
       if (disposed) throw new Error('tabmux: this hub was disposed');
       if (lingerTimer !== null) env.clearTimeout(lingerTimer);
       lingerTimer = null;
-      const tab: Tab = { queue: batcher.queue(sink), providers: lent, attached: true };
+      const tab: Tab = { queue: batcher.queue(sink), providers: lent, attached: true, online: true };
       tabs.add(tab);
       counters.tabsAttachedTotal++;
       connection.start();
@@ -282,11 +313,22 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
     dispose() {
       disposed = true;
       if (lingerTimer !== null) env.clearTimeout(lingerTimer);
-      connection.stop(CloseCode.GoingAway, 'hub disposed');
+      connection.stop(CloseCode.Normal, 'hub disposed');
       batcher.flushAll();
       for (const tab of tabs) tab.attached = false;
       tabs.clear();
     },
   };
   return hub;
+}
+
+/** The largest sequence number: its successor must still be exact in a double. */
+export const MAX_SEQ = Number.MAX_SAFE_INTEGER - 1;
+
+function isSeq(value: unknown, min: number): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= MAX_SEQ;
+}
+
+function badSeq(value: unknown): string {
+  return `sequence number ${JSON.stringify(value) ?? String(value)} is not a whole number from 1 to ${MAX_SEQ}`;
 }

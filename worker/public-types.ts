@@ -62,7 +62,11 @@ export type ErrorCode =
   /** A request could not be sent (the message says why: outbox full, too large, not encodable, closed). */
   | 'refused'
   /** The call was made on a client after `close()`. */
-  | 'closed';
+  | 'closed'
+  /** A server message could not be passed to this tab (the browser could not clone it); the others were. */
+  | 'undeliverable'
+  /** The server broke the protocol's rules (a sequence number that is not one, say); the message was dropped. */
+  | 'protocol-error';
 
 /** An error tabmux reports: `code` is stable and machine-readable; the message says what happened. */
 export interface TabmuxErrorLike {
@@ -94,11 +98,23 @@ export type SendResult =
   | { readonly outcome: 'queued' }
   | { readonly outcome: 'refused'; readonly reason: RefusalReason; readonly message: string };
 
-/** Messages `from`..`to` (inclusive) of `channel` are lost for good: the server could no longer replay them. */
+/**
+ * Messages `from`..`to` (inclusive) of `channel` will not reach this tab: the server could no longer replay them, or
+ * the browser could not pass one to the tab. Refetch rather than trust a count.
+ */
 export interface Gap {
   readonly channel: string;
   readonly from: number;
   readonly to: number;
+}
+
+/**
+ * The server's numbering of `channel` started again (it restarted without its history): its messages go on after
+ * `seq`, and what came before under the old numbers says nothing about the new ones.
+ */
+export interface Reset {
+  readonly channel: string;
+  readonly seq: number;
 }
 
 /** The numbers a hub keeps. */
@@ -127,6 +143,8 @@ export interface Stats {
   readonly duplicatesDropped: number;
   /** Ranges of channel messages the server could no longer replay. */
   readonly gaps: number;
+  /** Server messages that broke the protocol's rules (a bad sequence number, say), reported and dropped. */
+  readonly protocolErrors: number;
   /** Server messages for a channel no tab subscribes to, ignored. */
   readonly unroutedMessages: number;
   /** Replies and errors for a request id the hub does not know (answered late, or never asked), ignored. */

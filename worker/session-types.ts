@@ -18,8 +18,10 @@ export type HubEvent =
       readonly seq: number;
       readonly messages: readonly unknown[];
     }
-  /** Messages `from`..`to` (inclusive) of `channel` are lost: the server could no longer replay them. */
+  /** Messages `from`..`to` (inclusive) of `channel` will not reach the tab (see `Gap`). */
   | { readonly type: 'gap'; readonly channel: string; readonly from: number; readonly to: number }
+  /** The server's numbering of `channel` started again after `seq` (see `Reset`). */
+  | { readonly type: 'reset'; readonly channel: string; readonly seq: number }
   | { readonly type: 'reply'; readonly requestId: string; readonly data: unknown }
   | { readonly type: 'reply-error'; readonly requestId: string; readonly error: ErrorInfo }
   | { readonly type: 'status'; readonly status: Status }

@@ -72,3 +72,33 @@ test('queues flush together, and a queue with nothing waiting posts nothing', as
   await clock.advance(0);
   expect(posted).toEqual(['a', 'c']);
 });
+
+test('a message the sink cannot take is replaced by an error and a gap for its number; its neighbours go through', async () => {
+  const { batcher } = setup();
+  const posted: HubEvent[] = [];
+  const poison = { cannot: 'be cloned' };
+  const queue = batcher.queue((batch) => {
+    // As postMessage does: the whole batch is refused when one value in it cannot be cloned.
+    if (JSON.stringify(batch).includes('cannot'))
+      throw new DOMException('could not be cloned', 'DataCloneError');
+    posted.push(...batch);
+  });
+  queue.message('A', 1, 'one');
+  queue.message('A', 2, poison);
+  queue.message('A', 3, 'three');
+  queue.event({ type: 'reply', requestId: 'r1', data: poison });
+  queue.event({ type: 'message', data: 'plain' });
+  await Promise.resolve();
+  const runs = posted.flatMap((event) => (event.type === 'channel' ? event.messages : []));
+  expect(runs).toEqual(['one', 'three']);
+  expect(posted.filter((event) => event.type === 'gap')).toEqual([
+    { type: 'gap', channel: 'A', from: 2, to: 2 },
+  ]);
+  expect(posted.filter((event) => event.type === 'error')).toMatchObject([
+    { error: { code: 'undeliverable', message: expect.stringContaining('message 2 of channel "A"') } },
+  ]);
+  expect(posted.filter((event) => event.type === 'reply-error')).toMatchObject([
+    { requestId: 'r1', error: { code: 'undeliverable' } },
+  ]);
+  expect(posted.filter((event) => event.type === 'message')).toEqual([{ type: 'message', data: 'plain' }]);
+});

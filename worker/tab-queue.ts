@@ -1,5 +1,6 @@
 // Per-tab batching: what the hub has for a tab waits in the tab's queue and leaves in one post per tick.
 import type { HubEnvironment } from './environment.js';
+import { errorEvent, errorInfo, messageOf } from './errors.js';
 import type { HubEvent } from './session-types.js';
 
 /** Receives a tab's events, a batch at a time. */
@@ -87,10 +88,33 @@ export function createBatcher(env: Pick<HubEnvironment, 'now' | 'setTimeout' | '
           try {
             sink(batch);
           } catch {
-            // A sink throws only when its port is gone; the tab's lock (or its goodbye) detaches it.
+            // The browser refuses a whole batch when one value in it cannot be cloned: the rest still goes.
+            for (const event of batch) postApart(event);
           }
         },
       };
+
+      /** Posts one event; what cannot go is narrowed down to single messages and reported in their place. */
+      function postApart(event: HubEvent): void {
+        try {
+          sink([event]);
+          return;
+        } catch (error) {
+          if (event.type === 'channel' && event.messages.length > 1) {
+            const half = Math.ceil(event.messages.length / 2);
+            postApart({ ...event, messages: event.messages.slice(0, half) });
+            postApart({ ...event, seq: event.seq + half, messages: event.messages.slice(half) });
+            return;
+          }
+          for (const replacement of undeliverable(event, messageOf(error))) {
+            try {
+              sink([replacement]);
+            } catch {
+              // Only a port that is gone refuses these; the tab's lock (or its goodbye) detaches it.
+            }
+          }
+        }
+      }
 
       function queued(): void {
         if (++count >= MAX_BATCH) self.flush();
@@ -99,4 +123,28 @@ export function createBatcher(env: Pick<HubEnvironment, 'now' | 'setTimeout' | '
       return self;
     },
   };
+}
+
+/** What a tab gets instead of an event the browser could not pass to it: an error, and a gap or a failed reply. */
+function undeliverable(event: HubEvent, why: string): HubEvent[] {
+  switch (event.type) {
+    case 'channel':
+      return [
+        errorEvent(
+          'undeliverable',
+          `message ${event.seq} of channel "${event.channel}" could not be passed to this tab: ${why}`,
+        ),
+        { type: 'gap', channel: event.channel, from: event.seq, to: event.seq },
+      ];
+    case 'reply':
+      return [
+        {
+          type: 'reply-error',
+          requestId: event.requestId,
+          error: errorInfo('undeliverable', `the reply could not be passed to this tab: ${why}`),
+        },
+      ];
+    default:
+      return [errorEvent('undeliverable', `a ${event.type} event could not be passed to this tab: ${why}`)];
+  }
 }

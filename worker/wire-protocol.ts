@@ -30,16 +30,15 @@ export const defaultProtocol: WireProtocol = {
     switch (m['type']) {
       case 'auth-ok':
         return { kind: 'auth-ok' };
+      // The hub checks every sequence number, whatever the protocol, and reports a bad one.
       case 'subscribed':
-        if (typeof m['channel'] === 'string' && isSeq(m['seq'])) {
-          return { kind: 'subscribed', channel: m['channel'], seq: m['seq'] };
-        }
-        break;
+        if (typeof m['channel'] === 'string')
+          return { kind: 'subscribed', channel: m['channel'], seq: m['seq'] as number };
+        return { kind: 'invalid', reason: 'a `subscribed` message without a channel' };
       case 'message':
-        if (typeof m['channel'] === 'string' && isSeq(m['seq'])) {
-          return { kind: 'message', channel: m['channel'], seq: m['seq'], data: m['data'] };
-        }
-        break;
+        if (typeof m['channel'] === 'string')
+          return { kind: 'message', channel: m['channel'], seq: m['seq'] as number, data: m['data'] };
+        return { kind: 'invalid', reason: 'a channel `message` without a channel' };
       case 'reply':
         if (typeof m['id'] === 'string') return { kind: 'reply', id: m['id'], data: m['data'] };
         break;
@@ -57,7 +56,3 @@ export const defaultProtocol: WireProtocol = {
     return { kind: 'other', data: message };
   },
 };
-
-function isSeq(value: unknown): value is number {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
-}

@@ -49,7 +49,7 @@ export namespace Wire {
     readonly channel: string;
     readonly seq: number;
   }
-  /** server → client. `seq` counts from 1 and grows by exactly 1 per message of the channel. */
+  /** server → client. `seq` counts from 1 and grows by exactly 1 per message of the channel, up to 2^53 − 2. */
   export interface ChannelMessage {
     readonly type: 'message';
     readonly channel: string;
@@ -97,5 +97,7 @@ export type ServerEvent =
   | { readonly kind: 'error'; readonly id: string | null; readonly message: string }
   /** Several of the above from one frame, in order. */
   | { readonly kind: 'batch'; readonly events: readonly ServerEvent[] }
+  /** A message of the protocol that breaks its rules: reported to the tabs as a `protocol-error`, then dropped. */
+  | { readonly kind: 'invalid'; readonly reason: string }
   /** Anything else: passed to every tab as a plain `message` event. */
   | { readonly kind: 'other'; readonly data: unknown };

@@ -82,8 +82,11 @@ export interface ReferenceServer {
   stream(channel: string, count: number, rate: number, maxMs?: number): Promise<{ sent: number; ms: number }>;
   /** The traffic simulator, when the server was started with one. */
   readonly simulator: Simulator | null;
-  /** Closes every socket (1012) and stops listening for `downMs`, then listens again on the same port. */
-  restart(downMs?: number): Promise<void>;
+  /**
+   * Closes every socket (1012) and stops listening for `downMs`, then listens again on the same port. With `forget`,
+   * it comes back without its history, numbering every channel from 1 again, as a server without storage does.
+   */
+  restart(downMs?: number, options?: { forget?: boolean }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -437,8 +440,9 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     acceptTokens(value) {
       tokens = value;
     },
-    async restart(downMs = 500) {
+    async restart(downMs = 500, { forget = false } = {}) {
       await stopListening(1012, 'server restart');
+      if (forget) channels.clear();
       await new Promise((resolve) => setTimeout(resolve, downMs));
       await listen();
     },
