@@ -1,6 +1,7 @@
 // createClient: the one thing an app imports. One API whatever carries the hub.
 import { TimeoutError } from '../worker/deadline.js';
 import { messageOf, refused } from '../worker/errors.js';
+import { channelProblem } from '../worker/hub-config.js';
 import type { SendResult, Stats, Status } from '../worker/public-types.js';
 import type { HubEvent } from '../worker/session-types.js';
 import { createAttachment } from './attachment.js';
@@ -232,18 +233,16 @@ export function createClient<Channels extends ChannelMap = AnyChannels>(
 
 /** What a send that failed on its way to the hub amounts to. */
 function asRefusal(error: unknown): SendResult {
-  if (error instanceof DOMException && error.name === 'DataCloneError')
-    return refused('not-encodable', `the data cannot be cloned: ${error.message}`);
+  // Cloning into the worker fails with a DataCloneError, or a RangeError when the value is nested too deep.
+  if ((error instanceof DOMException && error.name === 'DataCloneError') || error instanceof RangeError)
+    return refused('not-encodable', `the data cannot be cloned to the hub: ${messageOf(error)}`);
   const unreachable = error instanceof TimeoutError || error instanceof HubLostError;
   return refused(unreachable ? 'hub-unreachable' : 'closed', messageOf(error));
 }
 
 function checkChannel(channel: unknown): asserts channel is string {
-  if (typeof channel !== 'string' || channel === '') {
-    throw new TypeError(
-      `tabmux: a channel name must be a non-empty string; got ${JSON.stringify(channel) ?? String(channel)}`,
-    );
-  }
+  const problem = channelProblem(channel);
+  if (problem) throw new TypeError(`tabmux: ${problem}`);
 }
 
 function sameStatus(a: Status, b: Status): boolean {

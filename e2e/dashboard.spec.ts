@@ -138,3 +138,31 @@ test.describe('the production build', () => {
     await twoTabsAgree(context, served.origin, server);
   });
 });
+
+test('the feed skips an event it cannot show (an invalid date) and draws the rest of its frame', async ({
+  context,
+  origin,
+}) => {
+  const server = await startReferenceServer({ faults: true, simulator: { rate: 0 } });
+  try {
+    const page = await context.newPage();
+    await page.goto(`${origin}/demo/web/?server=${encodeURIComponent(server.url)}`);
+    await expect(page.locator('.conn')).toHaveAttribute('data-state', 'open');
+    await expect.poll(() => server.stats().subscribers['events']).toBe(1);
+    const event = (n: number, at: unknown) => ({
+      id: `ev-${n}`,
+      kind: 'created',
+      status: 'delivered',
+      source: 'test',
+      latencyMs: n,
+      at,
+    });
+    // Ten events in one tick: the feed draws them in one frame.
+    for (let n = 1; n <= 10; n++)
+      server.publishTo('events', event(n, n === 5 ? 'not a date' : Date.UTC(2026, 0, 1, 0, 0, n)));
+    await expect(page.locator('#feed tr')).toHaveCount(9);
+    expect(await page.locator('#feed tr td:nth-child(2)').allTextContents()).not.toContain('ev-5');
+  } finally {
+    await server.close();
+  }
+});

@@ -155,3 +155,42 @@ for (const transport of ['shared-worker', 'in-page'] as const) {
 function shared(transport: string): boolean {
   return transport === 'shared-worker';
 }
+
+test('shared-worker: a tab whose auth never answers does not hold up the others: they reconnect at once', async ({
+  context,
+  server,
+  openTab,
+}) => {
+  server.acceptTokens(['good']);
+  const options = { reconnect: { connectTimeout: 20_000, initialDelay: 100, maxDelay: 100 } };
+  const steady = await openTab(context, { auth: ['good'], options });
+  // Opened second, so the hub asks it first: it hangs, as a frozen tab's auth would.
+  const frozen = await openTab(context, { auth: ['hang'], options });
+  expect(await frozen.evaluate(() => window.tab.authCalls())).toBe(0);
+  const droppedAt = Date.now();
+  server.closeAll(1012);
+  await expect.poll(async () => (await tabStatus(steady)).state, { timeout: 5000 }).toBe('reconnecting');
+  await expect.poll(async () => (await tabStatus(steady)).state, { timeout: 10_000 }).toBe('open');
+  console.log(
+    `a hung auth in the newest tab: back open in ${Date.now() - droppedAt} ms (connectTimeout 20 s)`,
+  );
+  expect(await frozen.evaluate(() => window.tab.authCalls())).toBe(1);
+});
+
+// In the page the hub gets the value itself, and JSON can encode it; a SharedWorker must be sent a clone of it.
+test('shared-worker: a send nested too deep to clone into the worker is refused as not-encodable; the tab carries on', async ({
+  context,
+  server,
+  openTab,
+}) => {
+  const page = await openTab(context, { transport: 'shared-worker' });
+  const result = await page.evaluate(() => {
+    let deep: unknown[] = [];
+    const root = deep;
+    for (let i = 0; i < 100_000; i++) deep = (deep[0] = []) as unknown[];
+    return window.tab.client.send(root);
+  });
+  expect(result).toMatchObject({ outcome: 'refused', reason: 'not-encodable' });
+  expect(await page.evaluate(() => window.tab.client.send({ fine: true }))).toEqual({ outcome: 'sent' });
+  await expect.poll(() => server.received).toEqual([{ fine: true }]);
+});

@@ -14,18 +14,24 @@ const workers: Record<string, (name: string) => SharedWorker> = {
     new SharedWorker(new URL('./silent-worker.ts', import.meta.url), { type: 'module', name }),
   broken: (name) => new SharedWorker('/no-such-worker.js', { type: 'module', name }),
 };
-// `?worker=capture` is tabmux's own entry, kept in `window.tabWorker` so a test can post to its port by hand.
-workers['capture'] = (name) =>
-  (window.tabWorker = new SharedWorker(new URL('../worker/shared-worker.ts', import.meta.url), {
-    type: 'module',
-    name,
-  }));
+// `?worker=capture` is tabmux's own entry, kept in `window.tabWorker` so a test can post to its port by hand (or open
+// another port to the same hub, from its URL and name).
+workers['capture'] = (name) => {
+  window.tabWorkerUrl = new URL('../worker/shared-worker.ts', import.meta.url).href;
+  window.tabWorkerName = name;
+  return (window.tabWorker = new SharedWorker(window.tabWorkerUrl, { type: 'module', name }));
+};
 const worker = workers[params.get('worker') ?? ''];
 
-// `?auth=a,b,c` hands out these tokens in turn (the last one again once they run out), counting the calls.
+// `?auth=a,b,c` hands out these tokens in turn (the last one again once they run out), counting the calls;
+// `?auth=hang` never answers, as a frozen tab's.
 const tokens = params.get('auth')?.split(',');
 let authCalls = 0;
-const auth = tokens && (async () => tokens[Math.min(authCalls++, tokens.length - 1)]!);
+const auth =
+  tokens &&
+  (tokens[0] === 'hang'
+    ? () => (authCalls++, new Promise<string>(() => {}))
+    : async () => tokens[Math.min(authCalls++, tokens.length - 1)]!);
 const options: ClientOptions = {
   url: params.get('ws') ?? '',
   name: params.get('name') ?? 'e2e',
@@ -81,6 +87,8 @@ declare global {
   interface Window {
     tab: typeof tab;
     tabWorker?: SharedWorker;
+    tabWorkerUrl?: string;
+    tabWorkerName?: string;
     /** For tests that make clients of their own in the page. */
     createClient: typeof createClient;
   }

@@ -2,7 +2,7 @@
 // together when the socket opens and closes.
 import { fullJitter, type RetryDelay } from './backoff.js';
 import { classifyClose, CloseCode } from './close-codes.js';
-import type { Codec, Frame } from './codec.js';
+import { frameBytes, type Codec, type Frame } from './codec.js';
 import type { HubEnvironment, TimerHandle, WebSocketLike } from './environment.js';
 import { messageOf } from './errors.js';
 import type { CloseInfo, ConnectionState, ErrorCode, Stats, Status } from './public-types.js';
@@ -10,6 +10,8 @@ import type { HeartbeatSettings, ReconnectSettings } from './session-types.js';
 import type { WireProtocol } from './wire-protocol.js';
 
 export interface ConnectionSettings {
+  /** The largest frame the hub may send, auth and ping included. */
+  readonly maxMessageBytes: number;
   readonly protocols: readonly string[];
   readonly reconnect: ReconnectSettings;
   readonly heartbeat: HeartbeatSettings;
@@ -191,12 +193,19 @@ export function createConnection(
       if (socket !== ws) return;
       lastInboundAt = env.now();
       if (token === null) return opened();
+      let frame: Frame;
       try {
-        ws.send(codec.encode(protocol.auth(token)));
+        frame = codec.encode(protocol.auth(token));
       } catch (error) {
         dropSocket(CloseCode.Normal, 'auth message not encodable');
-        failure(`the auth message could not be encoded: ${messageOf(error)}`, null);
+        return failure(`the auth message could not be encoded: ${messageOf(error)}`, null);
       }
+      const over = oversized(frame, 'the auth');
+      if (over) {
+        dropSocket(CloseCode.Normal, 'auth message too large');
+        return failure(over, null);
+      }
+      ws.send(frame);
     };
     ws.onmessage = (event: { data: string | ArrayBuffer }) => {
       if (socket !== ws) return;
@@ -334,10 +343,23 @@ export function createConnection(
       hooks.error('encode-failed', `the ping could not be encoded: ${messageOf(error)}`);
       return scheduleHeartbeat(heartbeat.interval);
     }
+    const over = oversized(frame, 'the ping');
+    if (over) {
+      hooks.error('encode-failed', over);
+      return scheduleHeartbeat(heartbeat.interval);
+    }
     socket.send(frame);
     counters.pingsSent++;
     pingSentAt = now;
     scheduleHeartbeat(heartbeat.timeout);
+  }
+
+  /** Why a frame the hub built may not go: larger than maxMessageBytes. */
+  function oversized(frame: Frame, what: string): string | null {
+    const bytes = frameBytes(frame, settings.maxMessageBytes);
+    return bytes > settings.maxMessageBytes
+      ? `${what} frame of ${bytes} bytes is over maxMessageBytes (${settings.maxMessageBytes}); it was not sent`
+      : null;
   }
 
   function resetOutage(): void {

@@ -2,6 +2,26 @@
 // check of an attaching tab both use, so a hub never runs on settings the client would have refused.
 import type { HeartbeatSettings, HubConfig, OutboxSettings, ReconnectSettings } from './session-types.js';
 
+/** The longest channel name, in UTF-16 code units: room for a GraphQL document with its variables. */
+export const MAX_CHANNEL_LENGTH = 16_384;
+
+/** What is wrong with a channel name, or `null` when nothing is; the client and the hub both check with it. */
+export function channelProblem(channel: unknown): string | null {
+  if (typeof channel !== 'string' || channel === '')
+    return `a channel name must be a non-empty string; got ${describe(channel)}`;
+  if (channel.length > MAX_CHANNEL_LENGTH)
+    return `a channel name must be at most ${MAX_CHANNEL_LENGTH} characters; got one of ${channel.length}`;
+  return null;
+}
+
+function describe(value: unknown): string {
+  try {
+    return (JSON.stringify(value) ?? String(value)).slice(0, 80);
+  } catch {
+    return typeof value;
+  }
+}
+
 export const HUB_DEFAULTS = {
   protocols: [] as readonly string[],
   lingerMs: 1000,
@@ -134,6 +154,37 @@ export function resolveHubSettings(input: HubSettingsInput): Omit<HubConfig, 'ur
       pong: pong as Readonly<Record<string, unknown>>,
     },
   };
+}
+
+/**
+ * The hub's own check of a configuration a tab sent: every setting must be there and follow the client's rules, so a
+ * page posting to the hub by hand cannot make it run on `heartbeat: {}` or `maxMessageBytes: NaN`.
+ */
+export function checkHubConfig(value: unknown): HubConfig {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new TypeError('tabmux: a hub configuration must be an object');
+  const config = value as Record<string, unknown>;
+  const url = config['url'];
+  if (url !== null && !(typeof url === 'string' && /^wss?:\/\/[^/]/.test(url) && URL.canParse(url)))
+    throw new TypeError(
+      `tabmux: \`url\` must be an absolute ws: or wss: URL or null; got ${JSON.stringify(url)}`,
+    );
+  if (!Array.isArray(config['protocols']))
+    throw new TypeError('tabmux: `protocols` must be an array of strings');
+  for (const [name, rules] of [
+    ['outbox', RULES.outbox],
+    ['reconnect', RULES.reconnect],
+    ['heartbeat', RULES.heartbeat],
+  ] as const) {
+    const settings = group(name, config[name] ?? null);
+    // Present and valid: unlike a client's options, nothing here falls back to a default.
+    for (const [key, rule] of Object.entries(rules)) checkNumber(`${name}.${key}`, settings[key], rule);
+  }
+  for (const key of ['lingerMs', 'maxMessageBytes'] as const) checkNumber(key, config[key], RULES[key]);
+  if ((config['heartbeat'] as Record<string, unknown>)['ping'] === undefined)
+    throw new TypeError('tabmux: `heartbeat.ping` is required');
+  const settings = resolveHubSettings(config as HubSettingsInput);
+  return { url: url as string | null, ...settings };
 }
 
 function group(name: string, value: unknown): Record<string, unknown> {

@@ -165,3 +165,39 @@ test('a tab joining a channel the hub has gets its latest message at once, witho
   expect(without.channelMessages()).toEqual(['A:3']);
   expect(socket().sentOfType('subscribe')).toHaveLength(1);
 });
+
+test("cancelling a request touches that request only: 50,000 pending of one tab cost another tab's calls nothing", async () => {
+  const { hub, tab, open, socket, receive } = hubHarness({ outbox: { maxMessages: 0, maxBytes: 0 } });
+  const [busy, other] = [tab(), tab()];
+  await open();
+  for (let i = 0; i < 50_000; i++) busy.session.request(`r${i}`, i);
+  expect(hub.stats().pendingRequests).toBe(50_000);
+  // A cancel that walked the pending requests would iterate a Map; none may.
+  const iterations = [
+    Map.prototype[Symbol.iterator],
+    Map.prototype.entries,
+    Map.prototype.values,
+    Map.prototype.keys,
+  ];
+  let walked = 0;
+  const originals = iterations.map((fn) => fn);
+  for (const [i, name] of [Symbol.iterator, 'entries', 'values', 'keys'].entries())
+    (Map.prototype as unknown as Record<PropertyKey, unknown>)[name] = function (
+      this: Map<unknown, unknown>,
+    ) {
+      walked++;
+      return originals[i]!.call(this);
+    };
+  try {
+    for (let i = 0; i < 50_000; i++) busy.session.cancelRequest(`r${i}`);
+  } finally {
+    for (const [i, name] of [Symbol.iterator, 'entries', 'values', 'keys'].entries())
+      (Map.prototype as unknown as Record<PropertyKey, unknown>)[name] = originals[i];
+  }
+  expect(walked).toBe(0);
+  expect(hub.stats().pendingRequests).toBe(0);
+  other.session.request('mine', 'q');
+  const { id } = socket().sentOfType('request').at(-1) as { id: string };
+  await receive({ type: 'reply', id, data: 'answered' });
+  expect(other.ofType('reply')).toMatchObject([{ requestId: 'mine', data: 'answered' }]);
+});

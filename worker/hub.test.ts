@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { hubHarness } from '../test/hub-harness.js';
 import { jsonCodec, type Codec } from './codec.js';
+import type { WebSocketConstructor } from './environment.js';
 
 describe('the socket', () => {
   test('opens with the first tab, not before', async () => {
@@ -46,12 +47,27 @@ describe('the socket', () => {
     expect(sockets()).toHaveLength(1);
   });
 
-  test('a malformed URL fails the hub with the reason instead of throwing', async () => {
-    const { hub, tab, settle } = hubHarness({ url: 'not a url' });
+  test('a URL the WebSocket refuses to open (a blocked port, say) fails the hub with the reason', async () => {
+    const Blocked = class {
+      constructor(url: string) {
+        throw new DOMException(
+          `Failed to construct 'WebSocket': The port 25 is not allowed (${url})`,
+          'SecurityError',
+        );
+      }
+    } as unknown as WebSocketConstructor;
+    const { hub, tab, settle } = hubHarness(
+      { url: 'ws://server.test:25/' },
+      { environment: { WebSocket: Blocked } },
+    );
     const first = tab();
     await settle();
     expect(hub.stats().state).toBe('failed');
-    expect(first.ofType('status').at(-1)?.status.reason).toContain('cannot open not a url');
+    expect(first.ofType('status').at(-1)?.status.reason).toContain('cannot open ws://server.test:25/');
+  });
+
+  test('a configuration that breaks the rules is refused before anything starts', () => {
+    expect(() => hubHarness({ url: 'not a url' })).toThrow(/`url` must be an absolute ws: or wss: URL/);
   });
 });
 
@@ -152,4 +168,42 @@ test('a control frame the codec cannot encode is reported as encode-failed, not 
     },
   ]);
   expect(hub.stats()).toMatchObject({ badRequests: 0, state: 'open' });
+});
+
+test('a channel name over 16,384 characters is refused at the call and never reaches the server', async () => {
+  const { hub, tab, open, socket } = hubHarness();
+  const { session } = tab();
+  await open();
+  const huge = 'x'.repeat(5 * 1024 * 1024);
+  expect(() => session.subscribe({ channel: huge, last: true, after: null })).toThrow(
+    expect.objectContaining({
+      code: 'bad-request',
+      message: expect.stringContaining('at most 16384 characters'),
+    }),
+  );
+  expect(() => session.publish(huge, 1)).toThrow(expect.objectContaining({ code: 'bad-request' }));
+  expect(socket().sent).toEqual([]);
+  expect(hub.stats().badRequests).toBe(2);
+});
+
+test('every frame the hub builds is held to maxMessageBytes: an oversized one is reported, not sent', async () => {
+  const { tab, open, socket, settle, clock } = hubHarness({
+    maxMessageBytes: 64,
+    heartbeat: {
+      interval: 1000,
+      timeout: 500,
+      ping: { type: 'ping', pad: 'p'.repeat(100) },
+      pong: { type: 'pong' },
+    },
+  });
+  const first = tab();
+  await open();
+  first.session.subscribe({ channel: 'c'.repeat(100), last: true, after: null });
+  await clock.advance(1000);
+  await settle();
+  expect(socket().sent).toEqual([]);
+  expect(first.ofType('error').map((event) => event.error.message)).toEqual([
+    expect.stringMatching(/a subscribe frame of \d+ bytes is over maxMessageBytes \(64\)/),
+    expect.stringMatching(/the ping frame of \d+ bytes is over maxMessageBytes \(64\)/),
+  ]);
 });

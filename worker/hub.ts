@@ -4,11 +4,12 @@ import { createChannels } from './channels.js';
 import { CloseCode } from './close-codes.js';
 import { jsonCodec, type Codec } from './codec.js';
 import { createConnection } from './connection.js';
+import { channelProblem, checkHubConfig } from './hub-config.js';
 import { resolveEnvironment, type HubEnvironment, type TimerHandle } from './environment.js';
 import { BadRequest, errorEvent, errorInfo, refused } from './errors.js';
 import { createOutbound } from './outbound.js';
 import { createPendingRequests, type PendingRequest } from './pending-requests.js';
-import { askTabs, type Provider } from './providers.js';
+import { createAsker, type Provider } from './providers.js';
 import type { ErrorCode, Stats, Status } from './public-types.js';
 import type { HubConfig, HubEvent, TabProviders, TabSession } from './session-types.js';
 import { createBatcher, type TabQueue, type TabSink } from './tab-queue.js';
@@ -35,8 +36,8 @@ export interface Hub {
    */
   attach(sink: TabSink, providers?: TabProviders): { session: TabSession; status: Status };
   stats(): Stats;
-  /** Counts a malformed call that a host refused before it reached a session. */
-  countBadRequest(): void;
+  /** Counts malformed calls that a host refused before they reached a session. */
+  countBadRequest(count?: number): void;
   /** Closes the socket now and forgets every tab. */
   dispose(): void;
 }
@@ -49,7 +50,9 @@ interface Tab {
   online: boolean;
 }
 
-export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
+/** Throws a TypeError naming the setting when `config` breaks the rules of the client's options. */
+export function createHub(input: HubConfig, options: HubOptions = {}): Hub {
+  const config = checkHubConfig(input);
   const env = resolveEnvironment(options.environment);
   const codec = options.codec ?? jsonCodec;
   const protocol = options.protocol ?? defaultProtocol;
@@ -72,6 +75,7 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
   let lingerTimer: TimerHandle | null = null;
   let disposed = false;
 
+  const ask = createAsker(env);
   const providers = (name: keyof TabProviders): Provider[] =>
     [...tabs].flatMap((tab) => tab.providers[name] ?? []).reverse();
 
@@ -81,14 +85,11 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
       status: (status) => broadcast({ type: 'status', status }),
       message: (data) => route(protocol.parse(data)),
       error: (code, message) => broadcast(errorEvent(code, message)),
-      url: () =>
-        config.url !== null
-          ? Promise.resolve(config.url)
-          : askTabs(providers('url'), 'a URL', config.reconnect.connectTimeout, env),
+      // No deadline of their own: the connect timeout covers the whole attempt.
+      url: () => (config.url !== null ? Promise.resolve(config.url) : ask(providers('url'), 'a URL')),
       token: async () => {
         const offered = providers('auth');
-        if (offered.length === 0) return null;
-        return askTabs(offered, 'a token', config.reconnect.connectTimeout, env);
+        return offered.length === 0 ? null : ask(offered, 'a token');
       },
       hasAuth: () => providers('auth').length > 0,
       opened,
@@ -109,7 +110,8 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
 
   function opened(): void {
     // Channels first, so that replays and live messages are subscribed before queued publishes go out.
-    for (const channel of channels.names()) transmit(protocol.subscribe(channel, channels.lastSeq(channel)));
+    for (const channel of channels.names())
+      transmit(protocol.subscribe(channel, channels.lastSeq(channel)), 'a subscribe');
     outbound.drain();
   }
 
@@ -203,14 +205,15 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
   }
 
   function checkChannel(channel: unknown): asserts channel is string {
-    if (typeof channel !== 'string' || channel === '') bad('a channel name must be a non-empty string');
+    const problem = channelProblem(channel);
+    if (problem) bad(problem);
   }
 
   function detach(tab: Tab): void {
     if (!tab.attached) return;
     tab.attached = false;
     tabs.delete(tab);
-    for (const channel of channels.removeTab(tab)) transmit(protocol.unsubscribe(channel));
+    for (const channel of channels.removeTab(tab)) transmit(protocol.unsubscribe(channel), 'an unsubscribe');
     requests.dropTab(tab);
     if (tabs.size > 0) networkChanged();
     if (tabs.size > 0 || disposed) return;
@@ -243,12 +246,13 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
         if (after !== null && !isSeq(after, 0)) bad('`after` must be a sequence number or null');
         if (!tab.attached) return;
         const latest = channels.latest(channel);
-        if (channels.add(channel, tab, after)) transmit(protocol.subscribe(channel, after));
+        if (channels.add(channel, tab, after)) transmit(protocol.subscribe(channel, after), 'a subscribe');
         else if (last && latest) tab.queue.message(channel, latest.seq, latest.data);
       },
       unsubscribe(channel) {
         checkChannel(channel);
-        if (tab.attached && channels.remove(channel, tab)) transmit(protocol.unsubscribe(channel));
+        if (tab.attached && channels.remove(channel, tab))
+          transmit(protocol.unsubscribe(channel), 'an unsubscribe');
       },
       publish(channel, data) {
         checkChannel(channel);
@@ -292,8 +296,8 @@ export function createHub(config: HubConfig, options: HubOptions = {}): Hub {
       connection.start();
       return { session: openSession(tab), status: connection.status };
     },
-    countBadRequest() {
-      counters.badRequests++;
+    countBadRequest(count = 1) {
+      counters.badRequests += count;
     },
     stats() {
       return {

@@ -26,13 +26,26 @@ export function createOutbound(
     get queuedBytes() {
       return outbox.bytes;
     },
-    /** A control message (subscribe, unsubscribe) goes now if the socket is ready; otherwise `drain` resends state. */
-    control(message: unknown): void {
+    /**
+     * A control message (`what`: "a subscribe") goes now if the socket is ready; otherwise the hub sends its state
+     * again when the socket opens. One the codec cannot encode, or larger than maxMessageBytes, is reported instead.
+     */
+    control(message: unknown, what: string): void {
       let frame: Frame;
       try {
         frame = codec.encode(message);
       } catch (error) {
         report(errorEvent('encode-failed', `a control message could not be encoded: ${messageOf(error)}`));
+        return;
+      }
+      const bytes = frameBytes(frame, config.maxMessageBytes);
+      if (bytes > config.maxMessageBytes) {
+        report(
+          errorEvent(
+            'encode-failed',
+            `${what} frame of ${bytes} bytes is over maxMessageBytes (${config.maxMessageBytes}); it was not sent`,
+          ),
+        );
         return;
       }
       if (connection.send(frame)) sent++;

@@ -3,7 +3,8 @@ import { expose, transferHandlers, type TransferHandler } from 'comlink';
 import type { RetryDelay } from './backoff.js';
 import type { Codec } from './codec.js';
 import type { HubEnvironment } from './environment.js';
-import { BadRequest } from './errors.js';
+import { BadRequest, messageOf } from './errors.js';
+import { checkHubConfig } from './hub-config.js';
 import { createHub, type Hub, type HubOptions } from './hub.js';
 import { globalLocks, holdLock, type LockManagerLike } from './locks.js';
 import { createDoor, guardPort, type OnRefused } from './port-door.js';
@@ -62,11 +63,14 @@ export function hostSharedWorker(options: HostOptions = {}): void {
   const hubLock = locks ? `tabmux:${scope.name}:hub:${Math.random().toString(36).slice(2)}` : null;
   const hubLockHeld = locks && hubLock ? holdLock(locks, hubLock) : Promise.resolve();
   let hub: Hub | null = null;
+  /** Refusals before the first tab made a hub; the hub counts them from its start. */
+  let refusedBeforeHub = 0;
+  const countRefusal = () => (hub ? hub.countBadRequest() : refusedBeforeHub++);
 
   function serve(port: MessagePort): void {
     let session: TabSession | null = null;
     const refuse: OnRefused = (problem, id) => {
-      hub?.countBadRequest();
+      countRefusal();
       const refusal: PortRefusal = {
         type: 'tabmux:refused',
         message: `tabmux: the hub refused a message: ${problem}`,
@@ -75,20 +79,35 @@ export function hostSharedWorker(options: HostOptions = {}): void {
       port.postMessage(refusal);
     };
 
+    /** Refuses an attach: counted, told to the tab, and thrown so that Comlink answers the call. */
+    function refuseAttach(message: string): never {
+      countRefusal();
+      const error = new BadRequest(message);
+      port.postMessage({ type: 'tabmux:refused', message: error.message } satisfies PortRefusal);
+      throw error;
+    }
+
     async function attach(
       request: AttachRequest,
       events: MessagePort,
       auth?: TokenProvider,
       url?: UrlProvider,
     ): Promise<AttachReply> {
-      checkAttachRequest(request, events, auth, url);
-      if (session) throw new BadRequest('this port is attached already');
+      try {
+        checkAttachRequest(request, events, auth, url);
+      } catch (error) {
+        refuseAttach(`a bad attach: ${messageOf(error).replace(/^tabmux: /, '')}`);
+      }
+      if (session) refuseAttach('this port is attached already');
       await hubLockHeld;
-      hub ??= createHub(request.config, hubOptions);
+      if (!hub) {
+        hub = createHub(request.config, hubOptions);
+        hub.countBadRequest(refusedBeforeHub);
+      }
       const current = hub;
       if (current.config.url !== request.config.url) {
-        throw new Error(
-          `tabmux: the hub named "${scope.name}" is connected to ${current.config.url ?? 'a url function'}, not ${request.config.url ?? 'a url function'}; give this client another \`name\``,
+        refuseAttach(
+          `the hub named "${scope.name}" is connected to ${current.config.url ?? 'a url function'}, not ${request.config.url ?? 'a url function'}; give this client another \`name\``,
         );
       }
       const attached = current.attach((batch) => events.postMessage(batch), { auth, url });
@@ -132,24 +151,22 @@ export function hostSharedWorker(options: HostOptions = {}): void {
 }
 
 function checkAttachRequest(request: AttachRequest, events: unknown, auth: unknown, url: unknown): void {
-  const config = request?.config;
   if (
-    (config?.url !== null && typeof config?.url !== 'string') ||
-    !Array.isArray(config.protocols) ||
-    typeof config.lingerMs !== 'number' ||
-    typeof config.maxMessageBytes !== 'number' ||
-    typeof config.outbox !== 'object' ||
-    typeof config.reconnect !== 'object' ||
-    typeof config.heartbeat !== 'object' ||
+    typeof request !== 'object' ||
+    request === null ||
     !(events instanceof MessagePort) ||
     (auth !== undefined && typeof auth !== 'function') ||
     (url !== undefined && typeof url !== 'function') ||
-    (config.url === null && url === undefined)
+    (request.tabLock !== null && typeof request.tabLock !== 'string') ||
+    typeof request.online !== 'boolean'
   ) {
     throw new TypeError(
-      'tabmux: attach expects ({ config: HubConfig, tabLock, online }, MessagePort, auth?, url?)',
+      'attach expects ({ config, tabLock: string | null, online: boolean }, MessagePort, auth?, url?)',
     );
   }
+  checkHubConfig(request.config);
+  if (request.config.url === null && url === undefined)
+    throw new TypeError('a hub without a `url` needs a url function from the tab');
 }
 
 let codesKept = false;

@@ -24,22 +24,12 @@ export function createFeed() {
 
   function render(): void {
     scheduled = false;
-    const rows = pending.slice(-FEED_ROWS).reverse();
+    const events = pending.slice(-FEED_ROWS).reverse();
     pending = [];
     const fragment = document.createDocumentFragment();
-    for (const event of rows) {
-      const row = document.createElement('tr');
-      row.innerHTML = `<td></td><td></td><td></td><td></td><td><span class="pill"></span></td><td class="num"></td>`;
-      const cells = row.children;
-      cells[0]!.textContent = clock(event.at);
-      cells[1]!.textContent = event.id;
-      cells[2]!.textContent = event.kind;
-      cells[3]!.textContent = event.source;
-      const pill = cells[4]!.firstElementChild as HTMLElement;
-      pill.textContent = event.status;
-      pill.className = `pill ${event.status}`;
-      cells[5]!.textContent = event.status === 'pending' ? '–' : `${event.latencyMs} ms`;
-      fragment.append(row);
+    for (const event of events) {
+      const row = rowOf(event);
+      if (row) fragment.append(row);
     }
     body.prepend(fragment);
     while (body.childElementCount > FEED_ROWS) body.lastElementChild!.remove();
@@ -61,12 +51,42 @@ export function createFeed() {
   };
 }
 
+/** A feed row, or `null` for an event it cannot show (an invalid date, say): one bad event costs its row only. */
+function rowOf(event: FeedEvent): HTMLTableRowElement | null {
+  let at: string;
+  try {
+    at = clock(event.at);
+  } catch {
+    console.warn('dashboard: an event the feed cannot show was skipped', event);
+    return null;
+  }
+  const row = document.createElement('tr');
+  row.innerHTML = `<td></td><td></td><td></td><td></td><td><span class="pill"></span></td><td class="num"></td>`;
+  const cells = row.children;
+  cells[0]!.textContent = at;
+  cells[1]!.textContent = String(event.id);
+  cells[2]!.textContent = String(event.kind);
+  cells[3]!.textContent = String(event.source);
+  const pill = cells[4]!.firstElementChild as HTMLElement;
+  pill.textContent = String(event.status);
+  pill.className = `pill ${event.status}`;
+  cells[5]!.textContent = event.status === 'pending' ? '–' : `${event.latencyMs} ms`;
+  return row;
+}
+
 export function addAlert(alert: Alert): void {
+  let at: string;
+  try {
+    at = clock(alert.at);
+  } catch {
+    console.warn('dashboard: an alert with an invalid time was skipped', alert);
+    return;
+  }
   const list = $('alerts');
   list.querySelector('.muted')?.remove();
   const item = document.createElement('li');
   item.className = alert.level;
-  item.textContent = `${clock(alert.at)} · ${alert.message}`;
+  item.textContent = `${at} · ${alert.message}`;
   list.prepend(item);
   while (list.childElementCount > ALERTS) list.lastElementChild!.remove();
 }
