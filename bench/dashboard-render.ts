@@ -2,7 +2,7 @@
 // the simulator at rising rates; per rate, each tab's frames per second and events received per second.
 // Bounded: 5 rates × (2 s warm-up + 4 s measured), loopback only. Run: npm run bench:dashboard
 import type { Page } from '@playwright/test';
-import { startReferenceServer } from '../demo/server/reference-server.js';
+import { startDemoServer } from '../demo/server/demo-server.js';
 import { launchBrowser } from '../test/chromium.js';
 import { serveBuild } from '../test/serve-build.js';
 
@@ -13,7 +13,7 @@ const MEASURE_MS = 4000;
 
 const served = await serveBuild();
 const origin = served.origin;
-const server = await startReferenceServer({ simulator: { rate: 0 } });
+const server = await startDemoServer({ simulator: { rate: 0 } });
 const browser = await launchBrowser();
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });

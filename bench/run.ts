@@ -132,7 +132,7 @@ async function runOne(contender: Contender, tabs: number): Promise<RunResult> {
         p50: median(all.map((s) => s.p50 ?? Infinity)),
         p99: Math.max(...all.map((s) => s.p99 ?? Infinity)),
         max: Math.max(...all.map((s) => s.max ?? Infinity)),
-        serverBytes: after.stats.bytesSent - before.stats.bytesSent,
+        serverBytes: after.stats.bytesOut - before.stats.bytesOut,
         browserCpuPer10k: ((after.browser - before.browser) / delivered) * 10_000,
         serverCpuPer10k: ((after.server - before.server) / delivered) * 10_000,
       });

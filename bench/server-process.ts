@@ -1,6 +1,6 @@
-// The reference server in a process of its own, so its CPU time is its own; driven over its HTTP controls.
+// The bench server (bench/bench-server.ts) in a process of its own, so its CPU time is its own; driven over HTTP.
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { ServerStats } from '../demo/server/reference-server.js';
+import type { TestServerStats as ServerStats } from '../testing/test-server.js';
 
 export interface ServerProcess {
   readonly pid: number;
@@ -13,28 +13,21 @@ export interface ServerProcess {
 }
 
 export async function startServerProcess(): Promise<ServerProcess> {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'demo/server/main.ts', '--port', '0', '--faults'],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'bench/bench-server.ts'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error('the reference server did not start within 15 s')),
-      15_000,
-    );
+    const timer = setTimeout(() => reject(new Error('the bench server did not start within 15 s')), 15_000);
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /reference server: (ws:\/\/\S+)/.exec(output);
+      const match = /bench server: (ws:\/\/\S+)/.exec(output);
       if (match) {
         clearTimeout(timer);
         resolve(match[1]!);
       }
     });
-    child.once('exit', (code) => reject(new Error(`the reference server exited with ${code}`)));
+    child.once('exit', (code) => reject(new Error(`the bench server exited with ${code}`)));
   });
   const httpUrl = url.replace('ws://', 'http://').replace(/\/$/, '');
   const post = async (path: string, body: unknown) => {
@@ -50,7 +43,7 @@ export async function startServerProcess(): Promise<ServerProcess> {
     publish: async (channel, data) =>
       void (await post(`/publish?channel=${encodeURIComponent(channel)}`, data)),
     stream: (channel, count, rate) =>
-      post('/faults/stream', { channel, count, rate }) as Promise<{ sent: number; ms: number }>,
+      post('/bench/stream', { channel, count, rate }) as Promise<{ sent: number; ms: number }>,
     stop: async () => {
       child.kill();
       await new Promise((resolve) => child.once('exit', resolve));

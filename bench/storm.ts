@@ -1,7 +1,7 @@
 // The reconnect storm: many hubs in Node lose the server at once; how do their retries spread out?
 // Three strategies with the same bounds: tabmux's full jitter, no jitter, and jitter that the cap flattens.
 import WebSocket from 'ws';
-import { startReferenceServer } from '../demo/server/reference-server.js';
+import { startTestServer } from '../testing/test-server.js';
 import { fullJitter, type RetryDelay } from '../worker/backoff.js';
 import type { WebSocketConstructor } from '../worker/environment.js';
 import { createHub, type Hub } from '../worker/hub.js';
@@ -46,7 +46,7 @@ export async function runStorm(hubs: number): Promise<StormResult[]> {
 }
 
 async function stormOnce(strategy: string, retryDelay: RetryDelay, count: number): Promise<StormResult> {
-  const server = await startReferenceServer({ faults: true });
+  const server = await startTestServer({ faults: true });
   const attempts: number[] = [];
   // The hubs' WebSocket records each attempt: the environment comes in, so this needs no patching.
   const Recording = class extends WebSocket {

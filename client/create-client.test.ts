@@ -1,14 +1,14 @@
 import { afterEach, beforeEach, expect, test, vi } from 'vitest';
-import { startReferenceServer, type ReferenceServer } from '../demo/server/reference-server.js';
+import { startTestServer, type TestServer } from '../testing/test-server.js';
 import { NodeWebSocket } from '../test/helpers.js';
 import type { Client } from './client-types.js';
 import { createClient } from './create-client.js';
 
-let server: ReferenceServer;
+let server: TestServer;
 let client: Client | undefined;
 
 beforeEach(async () => {
-  server = await startReferenceServer();
+  server = await startTestServer();
 });
 afterEach(async () => {
   client?.close();
@@ -71,7 +71,7 @@ test('close releases the socket; later calls say the client is closed, each by i
 });
 
 test('a url function is called before each attempt, so a tab can move to another server', async () => {
-  const other = await startReferenceServer();
+  const other = await startTestServer();
   try {
     const urls = [server.url, other.url];
     let calls = 0;

@@ -2,7 +2,7 @@
 // `npm start -- --prod` (or `npm run preview`) builds the dashboard and serves the built files instead.
 import { parseArgs } from 'node:util';
 import { build, createServer, preview } from 'vite';
-import { startReferenceServer } from './server/reference-server.js';
+import { startDemoServer } from './server/demo-server.js';
 
 const { values } = parseArgs({ options: { prod: { type: 'boolean', default: false } } });
 const serverPort = Number(process.env['SERVER_PORT'] ?? 8787);
@@ -18,7 +18,7 @@ for (const [name, port] of [
 }
 
 // Fault controls are on here so the demo can show recovery; they are never on by default.
-const server = await startReferenceServer({ port: serverPort, faults: true, simulator: { rate: 20 } });
+const server = await startDemoServer({ port: serverPort, simulator: { rate: 20 } });
 process.env['VITE_SERVER_PORT'] = String(server.port);
 const listen = { port: demoPort, strictPort: true, host: '127.0.0.1' };
 if (values.prod) {

@@ -1,10 +1,10 @@
 // Helpers the channel specs share: what the server received, and what a tab's handlers got.
 import type { Page } from '@playwright/test';
-import type { ReferenceServer } from '../demo/server/reference-server.js';
+import type { TestServer } from '../testing/test-server.js';
 import { expect } from './fixtures.js';
 
 /** The control messages of `type` the server received for `channel`. */
-export function controls(server: ReferenceServer, type: string, channel: string) {
+export function controls(server: TestServer, type: string, channel: string) {
   return server.received.filter(
     (m) =>
       typeof m === 'object' &&
@@ -14,7 +14,7 @@ export function controls(server: ReferenceServer, type: string, channel: string)
   );
 }
 
-export const subscribes = (server: ReferenceServer, channel: string) =>
+export const subscribes = (server: TestServer, channel: string) =>
   controls(server, 'subscribe', channel).length + controls(server, 'resume', channel).length;
 
 export function follow(page: Page, channel: string, options: { last?: boolean } = {}) {
@@ -26,6 +26,6 @@ export function received(page: Page, channel: string) {
 }
 
 /** Waits until the server has `count` subscribers on `channel`. */
-export async function subscribers(server: ReferenceServer, channel: string, count: number) {
+export async function subscribers(server: TestServer, channel: string, count: number) {
   await expect.poll(() => server.stats().subscribers[channel] ?? 0).toBe(count);
 }

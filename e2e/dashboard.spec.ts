@@ -2,12 +2,12 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from '@playwright/test';
 import { serveBuild, type ServedBuild } from '../test/serve-build.js';
-import { startReferenceServer, type ReferenceServer } from '../demo/server/reference-server.js';
+import { startDemoServer, type DemoServer } from '../demo/server/demo-server.js';
 import { expect, expectConnections, test } from './fixtures.js';
 
 const TILES = ['m-total', 'm-pending', 'm-delivered', 'm-failed', 'm-rate'];
 
-async function openDashboard(context: BrowserContext, origin: string, server: ReferenceServer, query = '') {
+async function openDashboard(context: BrowserContext, origin: string, server: DemoServer, query = '') {
   const page = await context.newPage();
   await page.goto(`${origin}/demo/web/?server=${encodeURIComponent(server.url)}${query}`);
   await expect(page.locator('.conn')).toHaveAttribute('data-state', 'open');
@@ -18,7 +18,7 @@ const tiles = (page: Page) =>
   page.evaluate((ids) => ids.map((id) => document.getElementById(id)!.textContent), TILES);
 
 /** Two tabs on the same channels show the same numbers over one connection. */
-async function twoTabsAgree(context: BrowserContext, origin: string, server: ReferenceServer) {
+async function twoTabsAgree(context: BrowserContext, origin: string, server: DemoServer) {
   const pages = [await openDashboard(context, origin, server), await openDashboard(context, origin, server)];
   await expectConnections(server, 1);
   for (const page of pages)
@@ -37,9 +37,9 @@ async function twoTabsAgree(context: BrowserContext, origin: string, server: Ref
 }
 
 test.describe('the dashboard', () => {
-  let server: ReferenceServer;
+  let server: DemoServer;
   test.beforeEach(async () => {
-    server = await startReferenceServer({ faults: true, simulator: { rate: 200 } });
+    server = await startDemoServer({ faults: true, simulator: { rate: 200 } });
   });
   test.afterEach(async () => server.close());
 
@@ -99,7 +99,7 @@ test.describe('the dashboard', () => {
 });
 
 test('the dashboard in a fixed state looks as it did (visual regression)', async ({ context, origin }) => {
-  const server = await startReferenceServer({ faults: true, simulator: { rate: 0 } });
+  const server = await startDemoServer({ faults: true, simulator: { rate: 0 } });
   try {
     server.simulator!.seedHistory(7, Date.UTC(2026, 0, 15, 12, 0, 0));
     const page = await context.newPage();
@@ -120,13 +120,13 @@ test('the dashboard in a fixed state looks as it did (visual regression)', async
 
 test.describe('the production build', () => {
   let served: ServedBuild;
-  let server: ReferenceServer;
+  let server: DemoServer;
   test.beforeAll(async () => {
     served = await serveBuild();
   });
   test.afterAll(async () => served.close());
   test.beforeEach(async () => {
-    server = await startReferenceServer({ faults: true, simulator: { rate: 200 } });
+    server = await startDemoServer({ faults: true, simulator: { rate: 200 } });
   });
   test.afterEach(async () => server.close());
 
@@ -143,7 +143,7 @@ test('the feed skips an event it cannot show (an invalid date) and draws the res
   context,
   origin,
 }) => {
-  const server = await startReferenceServer({ faults: true, simulator: { rate: 0 } });
+  const server = await startDemoServer({ faults: true, simulator: { rate: 0 } });
   try {
     const page = await context.newPage();
     await page.goto(`${origin}/demo/web/?server=${encodeURIComponent(server.url)}`);

@@ -1,6 +1,6 @@
 import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
 import { createServer, type ViteDevServer } from 'vite';
-import { startReferenceServer, type ReferenceServer } from '../demo/server/reference-server.js';
+import { startTestServer, type TestServer } from '../testing/test-server.js';
 
 export interface TabOptions {
   transport?: 'auto' | 'shared-worker' | 'in-page';
@@ -23,7 +23,7 @@ export interface TabOptions {
 
 interface Fixtures {
   /** A reference server of this test's own, on a free loopback port, with fault controls on. */
-  server: ReferenceServer;
+  server: TestServer;
   /** Opens a tab page in `context` and waits until its client has a transport. */
   openTab: (context: BrowserContext, options?: TabOptions) => Promise<Page>;
 }
@@ -47,7 +47,7 @@ export const test = base.extend<Fixtures, { vite: ViteDevServer; origin: string 
     { scope: 'worker' },
   ],
   server: async ({}, use) => {
-    const server = await startReferenceServer({ faults: true });
+    const server = await startTestServer({ faults: true });
     await use(server);
     await server.close();
   },
@@ -76,7 +76,7 @@ export { expect };
 
 /** Polls the server until it counts `connections` open sockets. */
 export async function expectConnections(
-  server: ReferenceServer,
+  server: TestServer,
   connections: number,
   timeout = 5000,
 ): Promise<void> {

@@ -1,6 +1,6 @@
 // Channels, requests, the outbox and resume: the same behaviour whether the hub is shared or runs in the page.
 import type { Page } from '@playwright/test';
-import { startReferenceServer } from '../demo/server/reference-server.js';
+import { startTestServer } from '../testing/test-server.js';
 import { controls, follow, received, subscribers } from './channel-helpers.js';
 import { expect, tabStats, tabStatus, test, type TabOptions } from './fixtures.js';
 
@@ -128,7 +128,7 @@ for (const transport of ['shared-worker', 'in-page'] as const) {
       const total = 10_000;
       const disconnects = 20;
       // A replay buffer that can cover any outage of this test: what is tested is that the hub loses nothing it can get.
-      const server = await startReferenceServer({ replayLimit: total });
+      const server = await startTestServer({ replayLimit: total });
       try {
         const options = { reconnect: { initialDelay: 20, maxDelay: 100 } };
         const tabs = [];
@@ -185,7 +185,7 @@ for (const transport of ['shared-worker', 'in-page'] as const) {
       context,
       openTab,
     }) => {
-      const server = await startReferenceServer({ replayLimit: 10 });
+      const server = await startTestServer({ replayLimit: 10 });
       try {
         const page = await openTab(
           context,

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import type { ReferenceServer } from '../demo/server/reference-server.js';
+import type { TestServer } from '../testing/test-server.js';
 import { attachToSharedWorker } from '../test/shared-worker-session.js';
 import { expect, expectConnections, timeOf, tabStats, tabStatus, test, type TabOptions } from './fixtures.js';
 
@@ -164,7 +164,7 @@ test('shared-worker: a tab visible again wakes the hub, which checks the socket 
  * The tab becomes visible: its hub, whose clock has moved past the heartbeat deadline with no timer fired (500 ms
  * timeout), pings at once, finds the server silent, and reconnects once it answers again.
  */
-async function wakeFindsSilentServer(page: Page, server: ReferenceServer): Promise<void> {
+async function wakeFindsSilentServer(page: Page, server: TestServer): Promise<void> {
   // Without a wake the hub pings only when its 60 s timer fires.
   await new Promise((resolve) => setTimeout(resolve, 300));
   expect((await tabStats(page)).pingsSent).toBe(0);

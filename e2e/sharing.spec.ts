@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { startReferenceServer } from '../demo/server/reference-server.js';
+import { startTestServer } from '../testing/test-server.js';
 import { expect, expectConnections, tabStats, test } from './fixtures.js';
 
 test('five tabs of one browser share one connection and all receive a publish', async ({
@@ -57,7 +57,7 @@ test('two apps of one origin, same name, different servers: each gets a shared h
   server,
   openTab,
 }) => {
-  const other = await startReferenceServer();
+  const other = await startTestServer();
   try {
     const pages = [
       await openTab(context),

@@ -1,10 +1,10 @@
 // The one hub test with a real server and real timers: what the fake socket stands for is checked against `ws`.
 import { afterEach, expect, test, vi } from 'vitest';
-import { startReferenceServer, type ReferenceServer } from '../demo/server/reference-server.js';
+import { startTestServer, type TestServer } from '../testing/test-server.js';
 import { NodeWebSocket, recordingSink, testConfig } from '../test/helpers.js';
 import { createHub, type Hub } from './hub.js';
 
-let server: ReferenceServer | undefined;
+let server: TestServer | undefined;
 let hub: Hub | undefined;
 afterEach(async () => {
   hub?.dispose();
@@ -12,7 +12,7 @@ afterEach(async () => {
 });
 
 test('against a real server: one socket for two tabs, channels, requests, sends, and a resume after a restart', async () => {
-  server = await startReferenceServer();
+  server = await startTestServer();
   hub = createHub(
     testConfig({ url: server.url, reconnect: { ...testConfig({ url: null }).reconnect, initialDelay: 50 } }),
     {

@@ -1,5 +1,7 @@
-// Controls of the reference server's fault and simulator endpoints: demo only, never part of the library.
+// Controls of the demo server's faults and simulator: demo only, never part of the library. Every tab shows the
+// server's state, read over HTTP each second: while the server is silent, its sockets carry nothing, not even that.
 const RATES = [0, 20, 200, 1000, 5000];
+const STATE_EVERY_MS = 1000;
 
 export function mountDemoControls(root: HTMLElement, httpUrl: string): void {
   const post = (path: string, body: unknown) =>
@@ -22,11 +24,13 @@ export function mountDemoControls(root: HTMLElement, httpUrl: string): void {
     post('/faults/close-all', { code: 1012, reason: 'dropped by the demo' }),
   );
   const silent = button('[data-action="silent"]');
-  silent.addEventListener('click', () => {
+  silent.addEventListener('click', async () => {
     const on = silent.getAttribute('aria-pressed') !== 'true';
     silent.setAttribute('aria-pressed', String(on));
-    void post('/faults/silence', { silent: on });
+    const answer = await post('/faults/silence', { silent: on });
+    if (answer?.ok) showSilent(((await answer.json()) as { silent: boolean }).silent);
   });
+  const showSilent = (on: boolean) => silent.setAttribute('aria-pressed', String(on));
   const showRate = (rate: number | null) => {
     for (const b of root.querySelectorAll<HTMLButtonElement>('[data-rate]')) {
       b.setAttribute('aria-pressed', String(Number(b.dataset['rate']) === rate));
@@ -38,8 +42,14 @@ export function mountDemoControls(root: HTMLElement, httpUrl: string): void {
       if (answer?.ok) showRate(((await answer.json()) as { rate: number }).rate);
     });
   }
-  void fetch(`${httpUrl}/stats`)
-    .then((response) => response.json() as Promise<{ rate: number | null }>)
-    .then((stats) => showRate(stats.rate))
-    .catch(() => undefined);
+  const readState = () =>
+    fetch(`${httpUrl}/demo/state`)
+      .then((response) => response.json() as Promise<{ rate: number; silent: boolean }>)
+      .then((state) => {
+        showRate(state.rate);
+        showSilent(state.silent);
+      })
+      .catch(() => undefined);
+  void readState();
+  setInterval(readState, STATE_EVERY_MS);
 }

@@ -1,0 +1,8 @@
+// The package `tabmux/server`: tabmux's protocol for Node, on one process or a fleet sharing Redis.
+export type { Broker, History, StoredMessage } from './broker.js';
+export { ServerCloseCode } from './close-codes.js';
+export { createTabmuxServer, type TabmuxServer } from './create-server.js';
+export { httpRoutes, type HttpRoutesOptions } from './http-routes.js';
+export { memoryBroker, type MemoryBroker, type MemoryBrokerOptions } from './memory-broker.js';
+export { redisBroker, type RedisBrokerOptions } from './redis-broker.js';
+export type { ClientInfo, ServerOptions, ServerStats } from './types.js';

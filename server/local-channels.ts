@@ -1,0 +1,99 @@
+// The channels this process's sockets follow: one broker listener per channel, fanned out to its sockets, and each
+// socket's join (what it missed, then `subscribed`, then live) without losing or repeating what arrives meanwhile.
+import type { Broker, StoredMessage } from './broker.js';
+
+/** A socket as a channel sees it. */
+export interface Member {
+  /** Queues a frame (JSON text) for the socket. */
+  send(text: string): void;
+}
+
+interface Slot {
+  /** Live messages wait here while the member's history is still being sent. */
+  waiting: StoredMessage[] | null;
+}
+
+interface Local {
+  readonly name: string;
+  readonly members: Map<Member, Slot>;
+  readonly listening: Promise<() => Promise<void>>;
+}
+
+export type LocalChannels = ReturnType<typeof createLocalChannels>;
+
+export function createLocalChannels(broker: Broker) {
+  const channels = new Map<string, Local>();
+
+  /** The wire frame of a message, built once and sent to every member. */
+  const frame = (local: Local, message: StoredMessage) =>
+    `{"type":"message","channel":${JSON.stringify(local.name)},"seq":${message.seq},"data":${message.data}}`;
+
+  function live(local: Local, message: StoredMessage): void {
+    if (channels.get(local.name) !== local) return;
+    let text: string | null = null;
+    for (const [member, slot] of local.members) {
+      if (slot.waiting) slot.waiting.push(message);
+      else member.send((text ??= frame(local, message)));
+    }
+  }
+
+  function drop(local: Local, member: Member): void {
+    if (!local.members.delete(member) || local.members.size > 0) return;
+    channels.delete(local.name);
+    void local.listening.then((stop) => stop()).catch(() => {});
+  }
+
+  return {
+    /**
+     * Adds `member` to `name`: first what it missed after `after` (or, new to the channel, its latest message),
+     * then `subscribed` with the head, then live messages. Rejects, leaving the member out, when the broker fails.
+     */
+    async join(member: Member, name: string, after: number | null): Promise<void> {
+      let local = channels.get(name);
+      if (!local) {
+        const created: Local = {
+          name,
+          members: new Map(),
+          listening: broker.listen(name, (message) => live(created, message)),
+        };
+        local = created;
+        channels.set(name, local);
+        local.listening.catch(() => channels.get(name) === created && channels.delete(name));
+      }
+      const slot: Slot = { waiting: [] };
+      local.members.set(member, slot);
+      try {
+        await local.listening;
+        const { head, messages } = await broker.history(name, after);
+        if (local.members.get(member) !== slot) return;
+        // The head is the server's, even below `after`: a server that lost its history must say so.
+        let top = head;
+        for (const message of messages) {
+          if (after !== null && message.seq <= after) continue;
+          member.send(frame(local, message));
+          top = Math.max(top, message.seq);
+        }
+        member.send(JSON.stringify({ type: 'subscribed', channel: name, seq: top }));
+        for (const message of slot.waiting ?? []) if (message.seq > top) member.send(frame(local, message));
+        slot.waiting = null;
+      } catch (error) {
+        drop(local, member);
+        throw error;
+      }
+    },
+    leave(member: Member, name: string): void {
+      const local = channels.get(name);
+      if (local) drop(local, member);
+    },
+    /** Subscribers here, per channel. */
+    counts(): Record<string, number> {
+      return Object.fromEntries([...channels].map(([name, local]) => [name, local.members.size]));
+    },
+    /** Stops every listener. */
+    async close(): Promise<void> {
+      const all = [...channels.values()];
+      channels.clear();
+      await Promise.all(all.map((local) => local.listening.then((stop) => stop()).catch(() => {})));
+    },
+  };
+}
