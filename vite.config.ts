@@ -30,7 +30,13 @@ export default defineConfig({
   // Without this the dev server discovers Comlink on first load, re-optimizes and reloads the page.
   optimizeDeps: { include: ['comlink'] },
   test: {
-    include: ['worker/**/*.test.ts', 'client/**/*.test.ts', 'demo/**/*.test.ts'],
+    include: [
+      'worker/**/*.test.ts',
+      'client/**/*.test.ts',
+      'server/**/*.test.ts',
+      'testing/**/*.test.ts',
+      'demo/**/*.test.ts',
+    ],
     environment: 'node',
     testTimeout: 15_000,
   },

@@ -13,6 +13,8 @@ export interface TabOptions {
   worker?: 'silent' | 'broken' | 'capture';
   /** Another server than the test's own. */
   url?: string;
+  /** Servers to try in turn, one per connection attempt (a `url` function); instead of `url`. */
+  urls?: string[];
   /** Tokens the tab's `auth` returns in turn. */
   auth?: string[];
   /** More client options, as JSON. */
@@ -62,6 +64,7 @@ export const test = base.extend<Fixtures, { vite: ViteDevServer; origin: string 
       if (options.worker) query.set('worker', options.worker);
       if (options.auth) query.set('auth', options.auth.join(','));
       if (options.options) query.set('options', JSON.stringify(options.options));
+      if (options.urls) query.set('urls', options.urls.join(','));
       await page.goto(`${origin}/e2e/tab.html?${query}`);
       await page.waitForFunction(
         (state) => window.tab?.client.transport !== null && window.tab?.client.status.state === state,

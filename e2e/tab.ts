@@ -32,8 +32,11 @@ const auth =
   (tokens[0] === 'hang'
     ? () => (authCalls++, new Promise<string>(() => {}))
     : async () => tokens[Math.min(authCalls++, tokens.length - 1)]!);
+// `?urls=a,b` is a url function that tries each in turn, one per connection attempt: a client that fails over.
+const urls = params.get('urls')?.split(',');
+let urlCalls = 0;
 const options: ClientOptions = {
-  url: params.get('ws') ?? '',
+  url: urls ? () => urls[urlCalls++ % urls.length]! : (params.get('ws') ?? ''),
   name: params.get('name') ?? 'e2e',
   transport: (params.get('transport') ?? 'auto') as NonNullable<ClientOptions['transport']>,
   lingerMs: Number(params.get('linger') ?? 1000),

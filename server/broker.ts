@@ -26,9 +26,14 @@ export interface Broker {
   history(channel: string, after: number | null): Promise<History>;
   /**
    * Calls `deliver` with every message published on `channel` from now on, by any instance, in order and each once.
-   * Resolves, once listening, with the function that stops.
+   * Should the store lose its history (a Redis restarted without persistence), `reset` is called and numbering
+   * starts again: the next message delivered is number 1. Resolves, once listening, with the function that stops.
    */
-  listen(channel: string, deliver: (message: StoredMessage) => void): Promise<() => Promise<void>>;
+  listen(
+    channel: string,
+    deliver: (message: StoredMessage) => void,
+    reset: () => void,
+  ): Promise<() => Promise<void>>;
   /** Whether the store answers now. */
   healthy(): Promise<boolean>;
   close(): Promise<void>;

@@ -37,6 +37,16 @@ export function createLocalChannels(broker: Broker) {
     }
   }
 
+  /** The broker's store lost its history: every follower is told, as by a `subscribed` with head 0. */
+  function reset(local: Local): void {
+    if (channels.get(local.name) !== local) return;
+    const text = JSON.stringify({ type: 'subscribed', channel: local.name, seq: 0 });
+    for (const [member, slot] of local.members) {
+      if (slot.waiting) slot.waiting = [];
+      else member.send(text);
+    }
+  }
+
   function drop(local: Local, member: Member): void {
     if (!local.members.delete(member) || local.members.size > 0) return;
     channels.delete(local.name);
@@ -54,7 +64,11 @@ export function createLocalChannels(broker: Broker) {
         const created: Local = {
           name,
           members: new Map(),
-          listening: broker.listen(name, (message) => live(created, message)),
+          listening: broker.listen(
+            name,
+            (message) => live(created, message),
+            () => reset(created),
+          ),
         };
         local = created;
         channels.set(name, local);

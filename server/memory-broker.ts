@@ -48,6 +48,7 @@ export function memoryBroker(options: MemoryBrokerOptions = {}): MemoryBroker {
         after === null ? state.log.slice(-1) : state.log.filter((message) => message.seq > after);
       return { head: state.head, messages };
     },
+    // A memory broker loses its history only with its process; `clear` is for tests, whose sockets reconnect.
     async listen(name, deliver) {
       const state = channel(name);
       state.listeners.add(deliver);

@@ -1,5 +1,6 @@
 // A broker shared by a fleet through Redis: sequence numbers from one counter per channel, a bounded stream per
 // channel for replay, and pub/sub to carry each publish to every instance.
+import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Broker, History, StoredMessage } from './broker.js';
 
@@ -14,24 +15,32 @@ export interface RedisBrokerOptions {
   readonly connectTimeoutMs?: number;
 }
 
-// Atomic, so numbers are contiguous across instances and each message's publish order is its number's order.
+// Atomic, so numbers are contiguous across instances and each message's publish order is its number's order. A
+// channel's numbering has an epoch, set by its first publish: a Redis that lost its history gives it a new one, which
+// every listener sees, in the messages themselves, and resets on, where the numbers alone could look like repeats.
 const PUBLISH = `
+local epoch = redis.call('GET', KEYS[4])
+if not epoch then epoch = ARGV[3]; redis.call('SET', KEYS[4], epoch) end
 local seq = redis.call('INCR', KEYS[1])
 redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[2], seq .. '-1', 'd', ARGV[1])
-redis.call('PUBLISH', KEYS[3], seq .. ' ' .. ARGV[1])
+redis.call('PUBLISH', KEYS[3], epoch .. ' ' .. seq .. ' ' .. ARGV[1])
 return seq`;
 
 const HISTORY = `
 local head = tonumber(redis.call('GET', KEYS[1]) or '0')
-if ARGV[1] == '' then return {head, redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', 1)} end
-return {head, redis.call('XRANGE', KEYS[2], ARGV[1], '+')}`;
+local epoch = redis.call('GET', KEYS[3]) or ''
+if ARGV[1] == '' then return {head, epoch, redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', 1)} end
+return {head, epoch, redis.call('XRANGE', KEYS[2], ARGV[1], '+')}`;
 
 type StreamEntry = [id: string, fields: string[]];
 
 interface Listening {
   readonly delivers: Set<(message: StoredMessage) => void>;
+  readonly resets: Set<() => void>;
   /** The last number delivered here; a later one more than one past it is filled in from the stream first. */
   last: number;
+  /** The numbering's epoch, once known; another one means Redis lost the channel's history. */
+  epoch: string | null;
   /** Deliveries of a channel run one after another, each waiting for any fill before it. */
   chain: Promise<void>;
 }
@@ -78,29 +87,39 @@ export async function redisBroker(options: RedisBrokerOptions): Promise<Broker> 
     throw new Error(`tabmux/server: cannot reach Redis at ${url.host}: ${(error as Error).message}`);
   }
 
-  const keys = (channel: string) => [
-    `${prefix}${channel}:seq`,
-    `${prefix}${channel}:log`,
-    `${prefix}live:${channel}`,
-  ];
+  const keys = (channel: string) => ({
+    seq: `${prefix}${channel}:seq`,
+    log: `${prefix}${channel}:log`,
+    live: `${prefix}live:${channel}`,
+    epoch: `${prefix}${channel}:epoch`,
+  });
   const listening = new Map<string, Listening>();
 
-  async function history(channel: string, after: number | null): Promise<History> {
-    const [seqKey, logKey] = keys(channel);
-    const [head, entries] = (await commands.eval(
+  async function read(channel: string, after: number | null): Promise<History & { epoch: string | null }> {
+    const key = keys(channel);
+    const [head, epoch, entries] = (await commands.eval(
       HISTORY,
-      2,
-      seqKey!,
-      logKey!,
+      3,
+      key.seq,
+      key.log,
+      key.epoch,
       after === null ? '' : `${after + 1}-0`,
-    )) as [number, StreamEntry[]];
-    return { head, messages: entries.map(toMessage).sort((a, b) => a.seq - b.seq) };
+    )) as [number, string, StreamEntry[]];
+    return { head, epoch: epoch || null, messages: entries.map(toMessage).sort((a, b) => a.seq - b.seq) };
   }
 
-  function enqueue(channel: string, message: StoredMessage): void {
+  async function history(channel: string, after: number | null): Promise<History> {
+    const { head, messages } = await read(channel, after);
+    return { head, messages };
+  }
+
+  function enqueue(channel: string, epoch: string, message: StoredMessage): void {
     const state = listening.get(channel);
     if (!state) return;
     state.chain = state.chain.then(async () => {
+      if (state.epoch !== null && epoch !== state.epoch) return restart(channel, state);
+      state.epoch = epoch;
+      // A number already delivered is a repeat: a catch-up overlapping a live message.
       if (message.seq <= state.last) return;
       if (message.seq > state.last + 1) await catchUp(channel, state);
       if (message.seq <= state.last) return;
@@ -110,8 +129,22 @@ export async function redisBroker(options: RedisBrokerOptions): Promise<Broker> 
 
   /** Delivers what the stream has after the last number delivered (a fill, or after a lost connection). */
   async function catchUp(channel: string, state: Listening): Promise<void> {
-    const missed = await history(channel, state.last).catch(() => null);
-    for (const message of missed?.messages ?? []) if (message.seq > state.last) deliver(state, message);
+    const missed = await read(channel, state.last).catch(() => null);
+    if (!missed) return;
+    const lost = state.epoch !== null ? missed.epoch !== state.epoch : missed.head < state.last;
+    if (lost) return restart(channel, state);
+    state.epoch ??= missed.epoch;
+    for (const message of missed.messages) if (message.seq > state.last) deliver(state, message);
+  }
+
+  /** Redis lost the channel's history (restarted without persistence): numbering starts again, and listeners know. */
+  async function restart(channel: string, state: Listening): Promise<void> {
+    state.last = 0;
+    state.epoch = null;
+    for (const reset of state.resets) reset();
+    const kept = await read(channel, 0).catch(() => null);
+    state.epoch = kept?.epoch ?? null;
+    for (const message of kept?.messages ?? []) if (message.seq > state.last) deliver(state, message);
   }
 
   function deliver(state: Listening, message: StoredMessage): void {
@@ -120,10 +153,11 @@ export async function redisBroker(options: RedisBrokerOptions): Promise<Broker> 
   }
 
   subscriber.on('message', (liveKey: string, payload: string) => {
-    const space = payload.indexOf(' ');
-    enqueue(liveKey.slice(`${prefix}live:`.length), {
-      seq: Number(payload.slice(0, space)),
-      data: payload.slice(space + 1),
+    const first = payload.indexOf(' ');
+    const second = payload.indexOf(' ', first + 1);
+    enqueue(liveKey.slice(`${prefix}live:`.length), payload.slice(0, first), {
+      seq: Number(payload.slice(first + 1, second)),
+      data: payload.slice(second + 1),
     });
   });
   // Back after a lost connection: ioredis subscribes again; what was published meanwhile is in the streams.
@@ -133,28 +167,33 @@ export async function redisBroker(options: RedisBrokerOptions): Promise<Broker> 
 
   return {
     async publish(channel, data) {
-      const [seqKey, logKey, liveKey] = keys(channel);
-      return Number(await commands.eval(PUBLISH, 3, seqKey!, logKey!, liveKey!, data, replayLimit));
+      const key = keys(channel);
+      const epoch = randomUUID();
+      return Number(
+        await commands.eval(PUBLISH, 4, key.seq, key.log, key.live, key.epoch, data, replayLimit, epoch),
+      );
     },
     history,
-    async listen(channel, deliverTo) {
+    async listen(channel, deliverTo, reset) {
       let state = listening.get(channel);
       if (!state) {
-        const { head } = await history(channel, null);
+        const { head, epoch } = await read(channel, null);
         state = listening.get(channel);
         if (!state) {
-          state = { delivers: new Set(), last: head, chain: Promise.resolve() };
+          state = { delivers: new Set(), resets: new Set(), last: head, epoch, chain: Promise.resolve() };
           listening.set(channel, state);
-          await subscriber.subscribe(keys(channel)[2]!);
+          await subscriber.subscribe(keys(channel).live);
         }
       }
       const current = state;
       current.delivers.add(deliverTo);
+      current.resets.add(reset);
       return async () => {
         current.delivers.delete(deliverTo);
+        current.resets.delete(reset);
         if (current.delivers.size > 0 || listening.get(channel) !== current) return;
         listening.delete(channel);
-        await subscriber.unsubscribe(keys(channel)[2]!).catch(() => {});
+        await subscriber.unsubscribe(keys(channel).live).catch(() => {});
       };
     },
     async healthy() {

@@ -1,0 +1,136 @@
+// Each limit of tabmux/server against a raw client that breaks it; the process survives all and counts them.
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import WebSocket from 'ws';
+import { connect, serve, type ServerUnderTest } from '../test/raw-client.js';
+import type { ServerStats } from './types.js';
+
+let running: ServerUnderTest;
+beforeAll(async () => {
+  running = await serve({
+    origins: ['https://app.example'],
+    maxPayload: 64 * 1024,
+    rateLimit: { perSecond: 50, burst: 100 },
+    maxChannelsPerConnection: 3,
+    maxBufferedBytes: 256 * 1024,
+    authTimeoutMs: 300,
+    idleTimeoutMs: 0,
+  });
+});
+afterAll(() => running.close());
+
+/** The upgrade's HTTP status, or 101 when the socket opened. */
+function upgradeStatus(headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(running.url, { headers });
+    ws.on('open', () => {
+      ws.close();
+      resolve(101);
+    });
+    ws.on('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
+    ws.on('error', () => {});
+  });
+}
+
+test('an Origin not allowed is refused at the upgrade with 403; an allowed one, or none (not a browser), opens', async () => {
+  expect(await upgradeStatus({ Origin: 'https://evil.example' })).toBe(403);
+  expect(await upgradeStatus({ Origin: 'https://app.example' })).toBe(101);
+  expect(await upgradeStatus({})).toBe(101);
+  expect(running.server.stats().refused.origin).toBe(1);
+});
+
+test('a frame over maxPayload closes that socket with 1009', async () => {
+  const client = await connect(running.url);
+  client.send({ type: 'publish', channel: 'A', data: 'x'.repeat(100 * 1024) });
+  expect((await client.closed).code).toBe(1009);
+  await expect.poll(() => running.server.stats().refused.tooLarge).toBe(1);
+});
+
+test('a flood past the rate limit closes that socket with 4429', async () => {
+  const client = await connect(running.url);
+  for (let i = 0; i < 500; i++) client.send({ type: 'ping' });
+  expect(await client.closed).toMatchObject({ code: 4429 });
+  expect(running.server.stats().refused.rateLimited).toBe(1);
+});
+
+test('a subscribe past maxChannelsPerConnection is answered with an error naming the channel', async () => {
+  const client = await connect(running.url);
+  for (const channel of ['a', 'b', 'c', 'd']) client.send({ type: 'subscribe', channel });
+  const refused = await client.waitFor({ type: 'error', channel: 'd' });
+  expect(refused['message']).toContain('maxChannelsPerConnection');
+  expect(running.server.stats().refused.tooManyChannels).toBe(1);
+  client.ws.close();
+});
+
+test('a client that never reads is closed with 4430 instead of growing the server’s memory', async () => {
+  const client = await connect(running.url);
+  client.send({ type: 'subscribe', channel: 'firehose' });
+  await client.waitFor({ type: 'subscribed' });
+  // Stop reading: the socket's receive window fills and the server's bufferedAmount grows.
+  (client.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+  const chunk = 'y'.repeat(16 * 1024);
+  for (let i = 0; i < 400 && running.server.stats().refused.slowConsumers === 0; i++) {
+    await running.server.publish('firehose', chunk);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  expect(running.server.stats().refused.slowConsumers).toBe(1);
+  (client.ws as unknown as { _socket: { resume(): void } })._socket.resume();
+  expect((await client.closed).code).toBe(4430);
+});
+
+test('frames that are not JSON, or not messages of the protocol, are answered with an error and counted', async () => {
+  const client = await connect(running.url);
+  const before = running.server.stats().refused.badFrames;
+  for (const frame of [
+    '{nope',
+    '42',
+    '[]',
+    JSON.stringify({ type: 'teleport' }),
+    JSON.stringify({ type: 'subscribe' }),
+  ])
+    client.send(frame);
+  await expect.poll(() => client.messages.filter((m) => m['type'] === 'error').length).toBe(5);
+  expect(running.server.stats().refused.badFrames - before).toBe(5);
+  client.send({ type: 'ping' });
+  await client.waitFor({ type: 'pong' });
+  client.ws.close();
+});
+
+test('with the counts of all of the above, the process still serves, and /stats reports them', async () => {
+  const stats = (await (await fetch(`${running.httpUrl}/stats`)).json()) as ServerStats;
+  expect(stats.refused).toMatchObject({
+    origin: 1,
+    tooLarge: 1,
+    rateLimited: 1,
+    tooManyChannels: 1,
+    slowConsumers: 1,
+  });
+  expect(stats.refused.badFrames).toBeGreaterThanOrEqual(5);
+  const client = await connect(running.url);
+  client.send({ type: 'ping' });
+  await client.waitFor({ type: 'pong' });
+});
+
+test('with authenticate, a socket that sends no token in time is closed with 4401', async () => {
+  const guarded = await serve({ authenticate: () => true, authTimeoutMs: 200 });
+  try {
+    const silent = await connect(guarded.url);
+    expect(await silent.closed).toEqual({ code: 4401, reason: 'no auth within 200 ms' });
+    expect(guarded.server.stats().refused.authTimeouts).toBe(1);
+  } finally {
+    await guarded.close();
+  }
+});
+
+test('a socket silent past idleTimeoutMs is closed with 1001; one that pings is not', async () => {
+  const idle = await serve({ idleTimeoutMs: 300 });
+  try {
+    const [quiet, talking] = [await connect(idle.url), await connect(idle.url)];
+    const ticker = setInterval(() => talking.send({ type: 'ping' }), 100);
+    expect(await quiet.closed).toEqual({ code: 1001, reason: 'idle for 300 ms' });
+    clearInterval(ticker);
+    expect(talking.ws.readyState).toBe(WebSocket.OPEN);
+    expect(idle.server.stats().refused.idle).toBe(1);
+  } finally {
+    await idle.close();
+  }
+});
