@@ -1,16 +1,17 @@
+import type { ServerResponse } from 'node:http';
 import { defineConfig, type Plugin } from 'vitest/config';
 
-/** The dev server serves the whole project (the demo and the e2e pages); `/` leads to the demo. */
+/** The dev server serves the whole project (the demo and the e2e pages); `/` leads to the demo, there and in preview. */
+const toDemo = (request: { url?: string | undefined }, response: ServerResponse, next: () => void) => {
+  const [path, query] = (request.url ?? '').split('?');
+  if (path !== '/') return next();
+  response.writeHead(302, { Location: `/demo/web/${query ? `?${query}` : ''}` });
+  response.end();
+};
 const demoAtRoot: Plugin = {
   name: 'tabmux-demo-at-root',
-  configureServer(server) {
-    server.middlewares.use((request, response, next) => {
-      const [path, query] = (request.url ?? '').split('?');
-      if (path !== '/') return next();
-      response.writeHead(302, { Location: `/demo/web/${query ? `?${query}` : ''}` });
-      response.end();
-    });
-  },
+  configureServer: (server) => void server.middlewares.use(toDemo),
+  configurePreviewServer: (server) => void server.middlewares.use(toDemo),
 };
 
 export default defineConfig({

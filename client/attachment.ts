@@ -88,11 +88,10 @@ export function createAttachment(options: ResolvedOptions, handlers: AttachmentH
         return attached;
       } catch (error) {
         reasons.push(`${candidate.name}: ${messageOf(error)}`);
-        if (!closed)
-          handlers.error(
-            'transport-failed',
-            `tabmux: ${candidate.name} transport failed: ${messageOf(error)}`,
-          );
+        if (closed) continue;
+        handlers.error('transport-failed', `tabmux: ${candidate.name} transport failed: ${messageOf(error)}`);
+        const next = transports[transports.indexOf(candidate) + 1];
+        if (candidate.name === 'shared-worker' && next) warnFallback(messageOf(error));
       }
     }
     if (!closed) handlers.failed(`no transport could attach (${reasons.join('; ')})`);
@@ -126,6 +125,21 @@ export function createAttachment(options: ResolvedOptions, handlers: AttachmentH
       link = null;
     },
   };
+}
+
+/**
+ * Said loudly, because the page still works and nothing else shows it: one socket per tab instead of one per
+ * browser. Only when the SharedWorker failed; a browser without one falls back quietly, as designed.
+ */
+function warnFallback(cause: string): void {
+  const fix = /failed to start/.test(cause)
+    ? 'Check that the worker file is served (with a bundler, write the `worker` option as in the README; without one, serve dist/worker/shared-worker.js, which is self-contained), and that every tab of this name creates the worker with the same options.'
+    : /did not answer/.test(cause)
+      ? "The worker started but did not answer: is it tabmux's worker entry, and do all tabs of this name create it with the same options (extendedLifetime)?"
+      : 'See the error for the cause.';
+  console.warn(
+    `tabmux: the SharedWorker could not be used (${cause}), so this tab opens a connection of its own instead of sharing one. ${fix}`,
+  );
 }
 
 function candidates(options: ResolvedOptions): Transport[] {

@@ -59,10 +59,12 @@ export interface ClientOptions {
   /** Subprotocols offered to the server. @default [] */
   readonly protocols?: string | readonly string[];
   /**
-   * Creates the SharedWorker that hosts the hub, so your bundler sees the worker's URL literally:
-   * `(name) => new SharedWorker(new URL('tabmux/worker', import.meta.url), { type: 'module', name })`.
-   * Pass `name` through: tabs share a hub only when both the worker's URL and its name match.
-   * @default tabmux's own worker entry, resolved relative to this module (works with Vite)
+   * Creates the SharedWorker that hosts the hub, written out so your bundler sees its URL and options:
+   * `(name) => new SharedWorker(new URL('tabmux/worker', import.meta.url), { type: 'module', name, extendedLifetime: true })`.
+   * Pass `name` through: tabs share a hub only when the worker's URL and its name match. `extendedLifetime` keeps the
+   * hub and its socket through a reload of the last tab; a factory without it still works, without that. Tabs of one
+   * worker must agree on it (a browser refuses a tab that differs), so give every tab of an app the same factory.
+   * @default tabmux's own worker entry, resolved relative to this module (works with Vite and webpack)
    */
   readonly worker?: (name: string) => SharedWorker;
   /**

@@ -71,7 +71,13 @@ export function sharedWorkerTransport(options: SharedWorkerTransportOptions): Tr
         if (event.data?.type === 'tabmux:refused') handlers.refused(String(event.data.message));
       });
       const loadFailed = new Promise<never>((_, reject) =>
-        worker.addEventListener('error', () => reject(new Error('the SharedWorker script failed to load'))),
+        worker.addEventListener('error', () =>
+          reject(
+            new Error(
+              'the SharedWorker failed to start: its script did not load, or another tab started it with other options (extendedLifetime)',
+            ),
+          ),
+        ),
       );
       let reply: AttachReply;
       try {

@@ -23,8 +23,7 @@ process.env['VITE_SERVER_PORT'] = String(server.port);
 const listen = { port: demoPort, strictPort: true, host: '127.0.0.1' };
 if (values.prod) {
   await build({ logLevel: 'warn' });
-  const served = await preview({ preview: listen });
-  served.printUrls();
+  await preview({ preview: listen });
 } else {
   const vite = await createServer({ server: listen });
   await vite.listen();
@@ -32,6 +31,6 @@ if (values.prod) {
 
 console.log(`
   tabmux demo${values.prod ? ' (production build)' : ''}
-  open   http://localhost:${demoPort}/${values.prod ? 'demo/web/' : ''}   (in several tabs: they share one connection)
+  open   http://localhost:${demoPort}/   (in several tabs: they share one connection)
   server ${server.url}   stats: ${server.httpUrl}/stats
 `);

@@ -86,6 +86,31 @@ test.describe('the dashboard', () => {
     expect(server.stats().totalConnections).toBe(2);
   });
 
+  test('"Go silent" in one tab: the server sends nothing, every tab shows it, and the heartbeat finds it within 5 + 2 s', async ({
+    context,
+    origin,
+  }) => {
+    const [a, b] = [
+      await openDashboard(context, origin, server),
+      await openDashboard(context, origin, server),
+    ];
+    const silentButton = (page: Page) => page.getByRole('button', { name: 'Go silent' });
+    const clickedAt = Date.now();
+    await silentButton(a).click();
+    // The other tab learns the server's state from the server, not from the click.
+    await expect(silentButton(b)).toHaveAttribute('aria-pressed', 'true');
+    for (const page of [a, b]) {
+      await expect(page.locator('.conn')).toHaveAttribute('data-state', 'reconnecting', { timeout: 9000 });
+      await expect(page.locator('[data-part="close"]')).toContainText('last close 4408 (heartbeat timeout)');
+    }
+    // The demo's heartbeat: a ping after 5 s of silence, 2 s for the answer.
+    expect(Date.now() - clickedAt).toBeLessThan(5000 + 2000 + 1500);
+    await silentButton(b).click();
+    await expect(silentButton(a)).toHaveAttribute('aria-pressed', 'false');
+    for (const page of [a, b])
+      await expect(page.locator('.conn')).toHaveAttribute('data-state', 'open', { timeout: 10_000 });
+  });
+
   test('a tab can watch other channels than its neighbour', async ({ context, origin }) => {
     const all = await openDashboard(context, origin, server);
     const metricsOnly = await openDashboard(context, origin, server, '&channels=metrics');

@@ -1,4 +1,4 @@
-import { expect, expectConnections, tabStats, test } from './fixtures.js';
+import { expect, expectConnections, tabStats, tabStatus, test } from './fixtures.js';
 
 test.describe('without SharedWorker', () => {
   test.beforeEach(async ({ context }) => {
@@ -59,4 +59,58 @@ test('a SharedWorker whose script cannot load falls back to the page', async ({
   expect(await page.evaluate(() => window.tab.client.transport)).toBe('in-page');
   server.publish({ still: 'connected' });
   await expect.poll(() => page.evaluate(() => window.tab.messages)).toEqual([{ still: 'connected' }]);
+});
+
+test.describe('when the SharedWorker fails although the browser has one', () => {
+  const cases = [
+    ['broken', 'a worker script that does not load (404)', /the SharedWorker failed to start/],
+    ['silent', 'a worker that never answers', /did not answer within 500 ms/],
+    ['throws', 'a worker factory that throws', /this app cannot make workers/],
+  ] as const;
+  for (const [worker, what, cause] of cases) {
+    test(`${what}: 'auto' falls back with an error event and a console warning naming the cause and the fix`, async ({
+      context,
+      server,
+      openTab,
+    }) => {
+      const warnings: string[] = [];
+      context.on('console', (message) => message.type() === 'warning' && warnings.push(message.text()));
+      const page = await openTab(context, { worker, probeTimeoutMs: 500 });
+      expect(await page.evaluate(() => window.tab.client.transport)).toBe('in-page');
+      expect(await page.evaluate(() => window.tab.errors.map((e) => e.code))).toEqual(['transport-failed']);
+      await expect
+        .poll(() => warnings.filter((text) => text.startsWith('tabmux: the SharedWorker could not be used')))
+        .toEqual([expect.stringMatching(cause)]);
+      await expectConnections(server, 1);
+    });
+
+    test(`${what}: a forced 'shared-worker' ends in failed, naming the cause, with no socket`, async ({
+      context,
+      server,
+      openTab,
+    }) => {
+      const page = await openTab(context, {
+        worker,
+        transport: 'shared-worker',
+        probeTimeoutMs: 500,
+        waitFor: 'failed',
+      });
+      expect((await tabStatus(page)).reason).toMatch(cause);
+      expect(server.stats().totalConnections).toBe(0);
+    });
+  }
+
+  test('a browser without SharedWorker falls back quietly: no warning', async ({ browser, openTab }) => {
+    const quiet = await browser.newContext();
+    try {
+      await quiet.addInitScript(() => delete (window as { SharedWorker?: unknown }).SharedWorker);
+      const warnings: string[] = [];
+      quiet.on('console', (message) => message.type() === 'warning' && warnings.push(message.text()));
+      const page = await openTab(quiet);
+      expect(await page.evaluate(() => window.tab.client.transport)).toBe('in-page');
+      expect(warnings).toEqual([]);
+    } finally {
+      await quiet.close();
+    }
+  });
 });

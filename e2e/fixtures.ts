@@ -9,8 +9,8 @@ export interface TabOptions {
   probeTimeoutMs?: number;
   /** `'silent'` skips the goodbye on pagehide, as when a tab is killed. */
   exit?: 'silent';
-  /** A SharedWorker that never answers, or whose script cannot load. */
-  worker?: 'silent' | 'broken' | 'capture';
+  /** A SharedWorker that never answers, whose script cannot load, without extendedLifetime, or a factory that throws. */
+  worker?: 'silent' | 'broken' | 'capture' | 'plain' | 'throws';
   /** Another server than the test's own. */
   url?: string;
   /** Servers to try in turn, one per connection attempt (a `url` function); instead of `url`. */
@@ -66,8 +66,11 @@ export const test = base.extend<Fixtures, { vite: ViteDevServer; origin: string 
       if (options.options) query.set('options', JSON.stringify(options.options));
       if (options.urls) query.set('urls', options.urls.join(','));
       await page.goto(`${origin}/e2e/tab.html?${query}`);
+      // A client that failed to attach has no transport; any other state comes with one.
       await page.waitForFunction(
-        (state) => window.tab?.client.transport !== null && window.tab?.client.status.state === state,
+        (state) =>
+          window.tab?.client.status.state === state &&
+          (state === 'failed' || window.tab.client.transport !== null),
         options.waitFor ?? 'open',
       );
       return page;

@@ -92,3 +92,48 @@ test('when the tab that created the SharedWorker crashes, the others move to one
     expect(await page.evaluate(() => window.tab.client.status.state)).toBe('open');
   }
 });
+
+test('a lone tab reloaded 3 times keeps its one connection: the worker outlives the reload, the hub lingers', async ({
+  context,
+  server,
+  openTab,
+}) => {
+  const page = await openTab(context, { lingerMs: 3000 });
+  for (let i = 0; i < 3; i++) {
+    await page.reload();
+    await page.waitForFunction(() => window.tab?.client.status.state === 'open');
+  }
+  expect(server.stats()).toMatchObject({ connections: 1, totalConnections: 1 });
+});
+
+test('after the linger the socket closes, though the worker outlives its last tab', async ({
+  context,
+  server,
+  openTab,
+}) => {
+  const page = await openTab(context, { lingerMs: 500 });
+  // Another page keeps the browser (and its worker) going; it does not use tabmux.
+  const other = await context.newPage();
+  await page.close();
+  const closedAt = Date.now();
+  await expectConnections(server, 0);
+  expect(Date.now() - closedAt).toBeGreaterThanOrEqual(450);
+  await other.close();
+});
+
+test('a worker factory without extendedLifetime still works (3 tabs, 1 connection); a reload of the last tab then reconnects', async ({
+  context,
+  server,
+  openTab,
+}) => {
+  const pages = [];
+  for (let i = 0; i < 3; i++) pages.push(await openTab(context, { worker: 'plain', lingerMs: 3000 }));
+  await expectConnections(server, 1);
+  for (const page of pages)
+    expect(await page.evaluate(() => window.tab.client.transport)).toBe('shared-worker');
+  await pages[0]!.close();
+  await pages[1]!.close();
+  await pages[2]!.reload();
+  await pages[2]!.waitForFunction(() => window.tab?.client.status.state === 'open');
+  expect(server.stats().totalConnections).toBe(2);
+});

@@ -8,11 +8,18 @@ if (params.get('exit') === 'silent') {
   window.addEventListener('pagehide', (event) => event.stopImmediatePropagation());
 }
 
-// `?worker=silent` starts a SharedWorker that never answers; `?worker=broken` one whose script cannot load.
+// `?worker=silent` starts a SharedWorker that never answers; `?worker=broken` one whose script cannot load;
+// `?worker=plain` tabmux's entry without `extendedLifetime`; `?worker=throws` a factory that throws.
 const workers: Record<string, (name: string) => SharedWorker> = {
   silent: (name) =>
     new SharedWorker(new URL('./silent-worker.ts', import.meta.url), { type: 'module', name }),
   broken: (name) => new SharedWorker('/no-such-worker.js', { type: 'module', name }),
+  // tabmux's own entry, without `extendedLifetime`: a factory written before that option existed.
+  plain: (name) =>
+    new SharedWorker(new URL('../worker/shared-worker.ts', import.meta.url), { type: 'module', name }),
+  throws: () => {
+    throw new Error('this app cannot make workers');
+  },
 };
 // `?worker=capture` is tabmux's own entry, kept in `window.tabWorker` so a test can post to its port by hand (or open
 // another port to the same hub, from its URL and name).

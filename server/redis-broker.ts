@@ -1,7 +1,7 @@
 // A broker shared by a fleet through Redis: sequence numbers from one counter per channel, a bounded stream per
 // channel for replay, and pub/sub to carry each publish to every instance.
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis as RedisClient } from 'ioredis';
 import type { Broker, History, StoredMessage } from './broker.js';
 
 export interface RedisBrokerOptions {
@@ -73,8 +73,9 @@ export async function redisBroker(options: RedisBrokerOptions): Promise<Broker> 
       `tabmux/server: the Redis URL ${JSON.stringify(options.url)} is not valid (${(error as Error).message}); expected e.g. redis://127.0.0.1:6379`,
     );
   }
-  const commands = new Redis(options.url, settings);
-  const subscriber = new Redis(options.url, { ...settings, enableOfflineQueue: true });
+  const Redis = await loadRedis();
+  const commands: RedisClient = new Redis(options.url, settings);
+  const subscriber: RedisClient = new Redis(options.url, { ...settings, enableOfflineQueue: true });
   // ioredis reports each failed reconnection as an 'error' event; the broker's callers see failures through
   // rejected commands and healthy(), so these are not errors of their own.
   commands.on('error', () => {});
@@ -214,6 +215,17 @@ export async function redisBroker(options: RedisBrokerOptions): Promise<Broker> 
       subscriber.disconnect();
     },
   };
+}
+
+/** ioredis, loaded only by apps that use this broker: tabmux/server needs it for nothing else. */
+async function loadRedis(): Promise<typeof RedisClient> {
+  try {
+    return (await import('ioredis')).Redis;
+  } catch (error) {
+    throw new Error(
+      `tabmux/server: the Redis broker needs the ioredis package (npm install ioredis): ${(error as Error).message}`,
+    );
+  }
 }
 
 function toMessage([id, fields]: StreamEntry): StoredMessage {
