@@ -2,8 +2,6 @@ import { defineConfig } from '@playwright/test';
 import { launchOptions } from './test/chromium.js';
 
 export default defineConfig({
-  testDir: 'e2e',
-  testMatch: '*.spec.ts',
   // The tests count server connections per browser, so they run one at a time.
   workers: 1,
   fullyParallel: false,
@@ -19,4 +17,9 @@ export default defineConfig({
     headless: true,
     launchOptions: launchOptions(),
   },
+  projects: [
+    { name: 'chromium', testDir: 'e2e', testMatch: '*.spec.ts' },
+    // The example app's own suite, written with tabmux/testing as an app's would be.
+    { name: 'example', testDir: 'examples/react-dashboard/e2e', testMatch: '*.spec.ts' },
+  ],
 });

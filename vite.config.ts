@@ -36,6 +36,7 @@ export default defineConfig({
       'client/**/*.test.ts',
       'server/**/*.test.ts',
       'testing/**/*.test.ts',
+      'react/**/*.test.ts',
       'demo/**/*.test.ts',
     ],
     environment: 'node',

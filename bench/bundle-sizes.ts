@@ -13,6 +13,7 @@ export interface BundleSize {
 
 const ENTRIES = {
   tabmux: 'bench/bundles/tabmux.ts',
+  'tabmux-react': 'bench/bundles/tabmux-react.ts',
   partysocket: 'bench/bundles/partysocket.ts',
   leader: 'bench/bundles/leader.ts',
 } as const;
@@ -37,11 +38,14 @@ export async function measureBundles(): Promise<BundleSize[]> {
       for (const file of await readdir(join(outDir, 'assets'))) {
         if (!file.endsWith('.js')) continue;
         const code = await readFile(join(outDir, 'assets', file));
+        const app = name === 'tabmux-react' ? 'tabmux with tabmux/react' : name;
+        // The worker and the in-page hub are the same for both tabmux entries: listed once.
+        if (name === 'tabmux-react' && !file.startsWith('tabmux-react')) continue;
         const label = file.startsWith('shared-worker')
-          ? `${name} worker`
+          ? `${app} worker`
           : file.startsWith('hub')
-            ? `${name} in-page hub (loaded only without SharedWorker)`
-            : `${name} client`;
+            ? `${app} in-page hub (loaded only without SharedWorker)`
+            : `${app} client`;
         sizes.push({
           name: label,
           minBytes: code.byteLength,

@@ -86,3 +86,11 @@ export interface Client<Channels extends ChannelMap = AnyChannels> {
   /** This tab leaves the hub; the hub and its socket live on for the other tabs. Idempotent. */
   close(): void;
 }
+
+declare global {
+  /** The SharedWorker option tabmux's factory uses (Chromium, 2026); not yet in TypeScript's own DOM types. */
+  interface WorkerOptions {
+    /** Keep the worker alive for a while after its last client unloads. */
+    extendedLifetime?: boolean;
+  }
+}

@@ -226,9 +226,21 @@ export function createClient<Channels extends ChannelMap = AnyChannels>(
       requests.rejectAll('closed', 'tabmux: the client was closed before the reply arrived');
       setStatus({ ...status, state: 'closed', nextAttemptAt: null, reason: 'the client was closed' });
       emitter.clear();
+      liveClients().delete(client);
     },
   };
+  liveClients().add(client);
   return client as unknown as Client<Channels>;
+}
+
+/**
+ * The page's open clients, under a global symbol, so that tests (tabmux/testing's `waitForStatus`) and devtools can
+ * find an app's client without the app exposing it.
+ */
+function liveClients(): Set<Client> {
+  const key = Symbol.for('tabmux.clients');
+  const scope = globalThis as unknown as Record<symbol, Set<Client> | undefined>;
+  return (scope[key] ??= new Set());
 }
 
 /** What a send that failed on its way to the hub amounts to. */

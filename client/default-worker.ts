@@ -11,5 +11,5 @@ export function defaultWorker(name: string): SharedWorker {
     type: 'module',
     name,
     extendedLifetime: true,
-  } as WorkerOptions);
+  });
 }

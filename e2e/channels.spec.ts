@@ -1,6 +1,6 @@
 // A shared hub's channels: one server subscription per browser, however many tabs follow a channel.
 import { controls, follow, received, subscribers, subscribes } from './channel-helpers.js';
-import { crash, expect, tabStats, test } from './fixtures.js';
+import { crashTab, expect, tabStats, test } from './fixtures.js';
 
 test('tabs share one server subscription per channel, and messages reach only the tabs that want them', async ({
   context,
@@ -44,7 +44,7 @@ test('the last tab of a channel crashing unsubscribes the hub from it, once', as
   await follow(survivor, 'A');
   await follow(victim, 'B');
   await subscribers(server, 'B', 1);
-  await crash(victim);
+  await crashTab(victim);
   await expect.poll(() => controls(server, 'unsubscribe', 'B').length).toBe(1);
   expect(controls(server, 'unsubscribe', 'A')).toHaveLength(0);
   expect((await tabStats(survivor)).channels).toBe(1);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { BrowserContext, Page } from '@playwright/test';
 import { serveBuild, type ServedBuild } from '../test/serve-build.js';
 import { startDemoServer, type DemoServer } from '../demo/server/demo-server.js';
-import { expect, expectConnections, test } from './fixtures.js';
+import { expect, expectServerConnections, test } from './fixtures.js';
 
 const TILES = ['m-total', 'm-pending', 'm-delivered', 'm-failed', 'm-rate'];
 
@@ -20,7 +20,7 @@ const tiles = (page: Page) =>
 /** Two tabs on the same channels show the same numbers over one connection. */
 async function twoTabsAgree(context: BrowserContext, origin: string, server: DemoServer) {
   const pages = [await openDashboard(context, origin, server), await openDashboard(context, origin, server)];
-  await expectConnections(server, 1);
+  await expectServerConnections(server, 1);
   for (const page of pages)
     await expect(page.locator('[data-part="sharing"]')).toContainText('2 tabs share 1 connection');
   // Let the simulator publish a few metrics, then compare a moment when neither tab is mid-update.
@@ -103,8 +103,12 @@ test.describe('the dashboard', () => {
       await expect(page.locator('.conn')).toHaveAttribute('data-state', 'reconnecting', { timeout: 9000 });
       await expect(page.locator('[data-part="close"]')).toContainText('last close 4408 (heartbeat timeout)');
     }
-    // The demo's heartbeat: a ping after 5 s of silence, 2 s for the answer.
+    // The demo's heartbeat: a ping after 5 s of silence, 2 s for the answer. While silent, the server answers no
+    // handshake either, so the tabs stay reconnecting rather than open.
     expect(Date.now() - clickedAt).toBeLessThan(5000 + 2000 + 1500);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    for (const page of [a, b])
+      await expect(page.locator('.conn')).toHaveAttribute('data-state', 'reconnecting');
     await silentButton(b).click();
     await expect(silentButton(a)).toHaveAttribute('aria-pressed', 'false');
     for (const page of [a, b])

@@ -1,4 +1,4 @@
-import { expect, expectConnections, tabStats, tabStatus, test } from './fixtures.js';
+import { expect, expectServerConnections, tabStats, clientStatus, test } from './fixtures.js';
 
 test.describe('without SharedWorker', () => {
   test.beforeEach(async ({ context }) => {
@@ -13,7 +13,7 @@ test.describe('without SharedWorker', () => {
     openTab,
   }) => {
     const pages = [await openTab(context), await openTab(context), await openTab(context)];
-    await expectConnections(server, 3);
+    await expectServerConnections(server, 3);
     for (const page of pages) {
       expect(await page.evaluate(() => window.tab.client.transport)).toBe('in-page');
       expect((await tabStats(page)).tabs).toBe(1);
@@ -47,7 +47,7 @@ test('a SharedWorker that never answers falls back to the page after the probe t
   const page = await openTab(context, { worker: 'silent', probeTimeoutMs: 500 });
   expect(await page.evaluate(() => window.tab.client.transport)).toBe('in-page');
   expect(await page.evaluate(() => window.tab.errors.map((e) => e.code))).toEqual(['transport-failed']);
-  await expectConnections(server, 1);
+  await expectServerConnections(server, 1);
 });
 
 test('a SharedWorker whose script cannot load falls back to the page', async ({
@@ -81,7 +81,7 @@ test.describe('when the SharedWorker fails although the browser has one', () => 
       await expect
         .poll(() => warnings.filter((text) => text.startsWith('tabmux: the SharedWorker could not be used')))
         .toEqual([expect.stringMatching(cause)]);
-      await expectConnections(server, 1);
+      await expectServerConnections(server, 1);
     });
 
     test(`${what}: a forced 'shared-worker' ends in failed, naming the cause, with no socket`, async ({
@@ -95,7 +95,7 @@ test.describe('when the SharedWorker fails although the browser has one', () => 
         probeTimeoutMs: 500,
         waitFor: 'failed',
       });
-      expect((await tabStatus(page)).reason).toMatch(cause);
+      expect((await clientStatus(page))!.reason).toMatch(cause);
       expect(server.stats().totalConnections).toBe(0);
     });
   }

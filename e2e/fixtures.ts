@@ -1,4 +1,6 @@
 import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
+import { waitForStatus } from '../testing/playwright.js';
+import type { ConnectionState } from '../worker/public-types.js';
 import { createServer, type ViteDevServer } from 'vite';
 import { startTestServer, type TestServer } from '../testing/test-server.js';
 
@@ -66,34 +68,14 @@ export const test = base.extend<Fixtures, { vite: ViteDevServer; origin: string 
       if (options.options) query.set('options', JSON.stringify(options.options));
       if (options.urls) query.set('urls', options.urls.join(','));
       await page.goto(`${origin}/e2e/tab.html?${query}`);
-      // A client that failed to attach has no transport; any other state comes with one.
-      await page.waitForFunction(
-        (state) =>
-          window.tab?.client.status.state === state &&
-          (state === 'failed' || window.tab.client.transport !== null),
-        options.waitFor ?? 'open',
-      );
+      await waitForStatus(page, (options.waitFor ?? 'open') as ConnectionState);
       return page;
     });
   },
 });
 
 export { expect };
-
-/** Polls the server until it counts `connections` open sockets. */
-export async function expectConnections(
-  server: TestServer,
-  connections: number,
-  timeout = 5000,
-): Promise<void> {
-  await expect.poll(() => server.stats().connections, { timeout }).toBe(connections);
-}
-
-/** Crashes the page's renderer. CDP's Page.crash never answers, so it is not awaited. */
-export async function crash(page: Page): Promise<void> {
-  const session = await page.context().newCDPSession(page);
-  void session.send('Page.crash').catch(() => {});
-}
+export { clientStatus, crashTab, expectServerConnections } from '../testing/playwright.js';
 
 /** When the tab's status first turned `state` at or after `since` (wall-clock ms); `null` if it has not. */
 export function timeOf(page: Page, state: string, since = 0) {
@@ -101,11 +83,6 @@ export function timeOf(page: Page, state: string, since = 0) {
     ([wanted, after]) => window.tab.timeline.find(([s, at]) => s === wanted && at >= after)?.[1] ?? null,
     [state, since] as const,
   );
-}
-
-/** The tab's status now. */
-export function tabStatus(page: Page) {
-  return page.evaluate(() => window.tab.client.status);
 }
 
 /** What the tab's client reports from its hub. */

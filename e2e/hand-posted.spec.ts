@@ -1,7 +1,7 @@
 // A page that posts to the hub's port by hand, as an attacker would: refused, answered, counted, and harmless.
 import { testConfig } from '../test/helpers.js';
 import { controls, follow, received, subscribers } from './channel-helpers.js';
-import { expect, expectConnections, tabStats, test } from './fixtures.js';
+import { expect, expectServerConnections, tabStats, test } from './fixtures.js';
 
 test('an attach posted by hand with a bad configuration is refused, answered and counted; the hub runs on', async ({
   context,
@@ -110,5 +110,5 @@ test('a page posting to the hub by hand reaches only its own session; anything e
 
   server.publishTo('A', 'still flowing');
   await expect.poll(() => received(bystander, 'A')).toEqual([{ seq: 1, data: 'still flowing' }]);
-  await expectConnections(server, 1);
+  await expectServerConnections(server, 1);
 });

@@ -1,6 +1,6 @@
 // What an attack run found (issue 10): sockets left open and silent losses, each fixed, each tested here in Chromium.
 import { follow, received } from './channel-helpers.js';
-import { expect, expectConnections, tabStatus, test } from './fixtures.js';
+import { expect, expectServerConnections, clientStatus, test } from './fixtures.js';
 
 test('six in-page clients created and closed in one page leave no socket open', async ({
   context,
@@ -16,7 +16,7 @@ test('six in-page clients created and closed in one page leave no socket open', 
     }
   }, server.url);
   expect(server.stats().totalConnections).toBe(7);
-  await expectConnections(server, 1);
+  await expectServerConnections(server, 1);
 });
 
 for (const transport of ['shared-worker', 'in-page'] as const) {
@@ -28,11 +28,11 @@ for (const transport of ['shared-worker', 'in-page'] as const) {
     const page = await openTab(context, { transport });
     for (let cycle = 0; cycle < 5; cycle++) {
       await context.setOffline(true);
-      await expect.poll(async () => (await tabStatus(page)).state).toBe('offline');
+      await expect.poll(async () => (await clientStatus(page))!.state).toBe('offline');
       await context.setOffline(false);
-      await expect.poll(async () => (await tabStatus(page)).state).toBe('open');
+      await expect.poll(async () => (await clientStatus(page))!.state).toBe('open');
     }
-    await expectConnections(server, 1);
+    await expectServerConnections(server, 1);
     expect(server.stats().totalConnections).toBe(6);
   });
 }
@@ -49,7 +49,7 @@ test('shared-worker: one tab flapping offline/online 500 times leaves the other 
       window.dispatchEvent(new Event('online'));
     }
   });
-  await expect.poll(async () => (await tabStatus(steady)).state).toBe('open');
+  await expect.poll(async () => (await clientStatus(steady))!.state).toBe('open');
   // The flaps cross the port after the evaluate returns: let them all land before counting.
   await flapping.evaluate(() => window.tab.client.stats());
   expect(server.stats()).toMatchObject({ connections: 1, totalConnections: 1 });
@@ -68,8 +68,8 @@ test('shared-worker: a lone tab flapping offline/online 500 times ends with one 
     }
   });
   // 1,000 calls cross the port and each changes the status: about 3 s of the worker's time on this machine.
-  await expect.poll(async () => (await tabStatus(lone)).state, { timeout: 20_000 }).toBe('open');
-  await expectConnections(server, 1);
+  await expect.poll(async () => (await clientStatus(lone))!.state, { timeout: 20_000 }).toBe('open');
+  await expectServerConnections(server, 1);
   console.log(`lone tab, 500 flaps: ${server.stats().totalConnections} sockets opened in all`);
 });
 
@@ -136,7 +136,7 @@ for (const transport of ['shared-worker', 'in-page'] as const) {
     for (let n = 1; n <= 5; n++) server.publishTo('A', `old ${n}`);
     for (const page of old) await expect.poll(async () => (await received(page, 'A')).length).toBe(5);
     await server.restart(200, { forget: true });
-    for (const page of old) await expect.poll(async () => (await tabStatus(page)).state).toBe('open');
+    for (const page of old) await expect.poll(async () => (await clientStatus(page))!.state).toBe('open');
     await expect.poll(() => server.stats().subscribers['A']).toBe(shared(transport) ? 1 : 2);
     const fresh = await openTab(context, { transport, options });
     await follow(fresh, 'A');
@@ -169,8 +169,8 @@ test('shared-worker: a tab whose auth never answers does not hold up the others:
   expect(await frozen.evaluate(() => window.tab.authCalls())).toBe(0);
   const droppedAt = Date.now();
   server.closeAll(1012);
-  await expect.poll(async () => (await tabStatus(steady)).state, { timeout: 5000 }).toBe('reconnecting');
-  await expect.poll(async () => (await tabStatus(steady)).state, { timeout: 10_000 }).toBe('open');
+  await expect.poll(async () => (await clientStatus(steady))!.state, { timeout: 5000 }).toBe('reconnecting');
+  await expect.poll(async () => (await clientStatus(steady))!.state, { timeout: 10_000 }).toBe('open');
   console.log(
     `a hung auth in the newest tab: back open in ${Date.now() - droppedAt} ms (connectTimeout 20 s)`,
   );

@@ -1,4 +1,4 @@
-import { crash, expect, expectConnections, tabStats, test } from './fixtures.js';
+import { crashTab, expect, expectServerConnections, tabStats, test } from './fixtures.js';
 
 test('the socket stays open through the linger after the last tab leaves, then closes', async ({
   context,
@@ -7,13 +7,13 @@ test('the socket stays open through the linger after the last tab leaves, then c
 }) => {
   const lingerMs = 1500;
   const pages = [await openTab(context, { lingerMs }), await openTab(context, { lingerMs })];
-  await expectConnections(server, 1);
+  await expectServerConnections(server, 1);
   const left = Date.now();
   for (const page of pages) await page.evaluate(() => window.tab.client.close());
   // The pages stay open, so only the linger decides when the socket goes.
   await new Promise((resolve) => setTimeout(resolve, lingerMs / 3));
   expect(server.stats().connections).toBe(1);
-  await expectConnections(server, 0);
+  await expectServerConnections(server, 0);
   expect(Date.now() - left).toBeGreaterThanOrEqual(lingerMs - 50);
 });
 
@@ -33,9 +33,9 @@ test('when every tab of the browser is closed the server sees the socket close',
 }) => {
   await openTab(context, { lingerMs: 200 });
   await openTab(context, { lingerMs: 200 });
-  await expectConnections(server, 1);
+  await expectServerConnections(server, 1);
   for (const page of context.pages()) await page.close();
-  await expectConnections(server, 0);
+  await expectServerConnections(server, 0);
 });
 
 test('a tab closed without a goodbye is gone from the hub within a second', async ({ context, openTab }) => {
@@ -54,7 +54,7 @@ test('a tab whose renderer crashed is gone from the hub within a second', async 
   const victim = await openTab(context);
   expect((await tabStats(survivor)).tabs).toBe(3);
   const crashedAt = Date.now();
-  await crash(victim);
+  await crashTab(victim);
   await expect.poll(async () => (await tabStats(survivor)).tabs, { timeout: 1000 }).toBe(2);
   console.log(`crashed tab detached in ${Date.now() - crashedAt} ms`);
   expect((await tabStats(creator)).tabs).toBe(2);
@@ -67,11 +67,11 @@ test('when the tab that created the SharedWorker crashes, the others move to one
 }) => {
   const creator = await openTab(context);
   const survivors = [await openTab(context), await openTab(context)];
-  await expectConnections(server, 1);
+  await expectServerConnections(server, 1);
   const hubBefore = (await tabStats(survivors[0]!)).hubId;
 
   const crashedAt = Date.now();
-  await crash(creator);
+  await crashTab(creator);
   for (const page of survivors) {
     await expect
       .poll(async () => page.evaluate(() => window.tab.client.stats().then((s) => s.hubId)), {
@@ -81,7 +81,7 @@ test('when the tab that created the SharedWorker crashes, the others move to one
   }
   await expect.poll(() => server.stats().totalConnections, { timeout: 1000 }).toBe(2);
   console.log(`survivors re-attached and reconnected in ${Date.now() - crashedAt} ms`);
-  await expectConnections(server, 1);
+  await expectServerConnections(server, 1);
   const hubs = await Promise.all(survivors.map(async (page) => (await tabStats(page)).hubId));
   expect(new Set(hubs).size).toBe(1);
   expect((await tabStats(survivors[0]!)).tabs).toBe(2);
@@ -116,7 +116,7 @@ test('after the linger the socket closes, though the worker outlives its last ta
   const other = await context.newPage();
   await page.close();
   const closedAt = Date.now();
-  await expectConnections(server, 0);
+  await expectServerConnections(server, 0);
   expect(Date.now() - closedAt).toBeGreaterThanOrEqual(450);
   await other.close();
 });
@@ -128,7 +128,7 @@ test('a worker factory without extendedLifetime still works (3 tabs, 1 connectio
 }) => {
   const pages = [];
   for (let i = 0; i < 3; i++) pages.push(await openTab(context, { worker: 'plain', lingerMs: 3000 }));
-  await expectConnections(server, 1);
+  await expectServerConnections(server, 1);
   for (const page of pages)
     expect(await page.evaluate(() => window.tab.client.transport)).toBe('shared-worker');
   await pages[0]!.close();

@@ -2,7 +2,7 @@
 import type { Page } from '@playwright/test';
 import { startTestServer } from '../testing/test-server.js';
 import { controls, follow, received, subscribers } from './channel-helpers.js';
-import { expect, tabStats, tabStatus, test, type TabOptions } from './fixtures.js';
+import { expect, tabStats, clientStatus, test, type TabOptions } from './fixtures.js';
 
 for (const transport of ['shared-worker', 'in-page'] as const) {
   const shared = transport === 'shared-worker';
@@ -88,7 +88,7 @@ for (const transport of ['shared-worker', 'in-page'] as const) {
       for (let t = 0; t < senders; t++) tabs.push(await openTab(context, tabOptions({ options })));
       server.refuseNext(1_000_000);
       server.closeAll(1012);
-      await expect.poll(async () => (await tabStatus(tabs[0]!)).state).toBe('reconnecting');
+      await expect.poll(async () => (await clientStatus(tabs[0]!))!.state).toBe('reconnecting');
 
       const outcomes = await Promise.all(
         tabs.map((page, t) =>
@@ -198,7 +198,7 @@ for (const transport of ['shared-worker', 'in-page'] as const) {
 
         server.refuseNext(1_000_000);
         server.closeAll(1012);
-        await expect.poll(async () => (await tabStatus(page)).state).toBe('reconnecting');
+        await expect.poll(async () => (await clientStatus(page))!.state).toBe('reconnecting');
         for (let n = 6; n <= 35; n++) server.publishTo('g', n); // the buffer keeps 26..35
         server.refuseNext(0);
 

@@ -7,7 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { build, preview, type PreviewServer } from 'vite';
 import { serveFolder } from '../test/static-server.js';
-import { expect, expectConnections, test } from './fixtures.js';
+import { expect, expectServerConnections, test } from './fixtures.js';
 
 const run = promisify(execFile);
 const npm = (args: string[], cwd: string) =>
@@ -93,7 +93,7 @@ test('without a bundler: an import map and the self-contained worker, 3 tabs sha
       );
       pages.push(page);
     }
-    await expectConnections(server, 1);
+    await expectServerConnections(server, 1);
     for (const page of pages)
       expect(
         await page.evaluate(() => (window as unknown as { client: { transport: string } }).client.transport),
@@ -152,9 +152,15 @@ test.describe('a Vite app with the README snippet', () => {
     return page;
   };
 
-  test('3 tabs share 1 connection', async ({ context, server }) => {
+  test('3 tabs share 1 connection; the app ships nothing of React, which it does not import', async ({
+    context,
+    server,
+  }) => {
     for (let i = 0; i < 3; i++) await openApp(context, server.url);
-    await expectConnections(server, 1);
+    await expectServerConnections(server, 1);
+    const assets = join(app, 'vite-app', 'dist', 'assets');
+    for (const file of (await readdir(assets)).filter((name) => name.endsWith('.js')))
+      expect(await readFile(join(assets, file), 'utf8'), file).not.toMatch(/useSyncExternalStore|react/i);
   });
 
   test('a lone tab reloaded 3 times costs no new connection (extended lifetime, lingerMs)', async ({

@@ -1,7 +1,15 @@
 import type { Page } from '@playwright/test';
 import type { TestServer } from '../testing/test-server.js';
 import { attachToSharedWorker } from '../test/shared-worker-session.js';
-import { expect, expectConnections, timeOf, tabStats, tabStatus, test, type TabOptions } from './fixtures.js';
+import {
+  expect,
+  expectServerConnections,
+  timeOf,
+  tabStats,
+  clientStatus,
+  test,
+  type TabOptions,
+} from './fixtures.js';
 
 // Every test runs once per transport: the hub behaves the same in a SharedWorker and in the page.
 for (const transport of ['shared-worker', 'in-page'] as const) {
@@ -17,7 +25,7 @@ for (const transport of ['shared-worker', 'in-page'] as const) {
       const pages = [];
       for (let i = 0; i < 3; i++) pages.push(await openTab(context, tabOptions()));
       const before = shared ? 1 : 3;
-      await expectConnections(server, before);
+      await expectServerConnections(server, before);
       const restartedAt = Date.now();
       await server.restart(300);
       for (const page of pages) {
@@ -28,7 +36,7 @@ for (const transport of ['shared-worker', 'in-page'] as const) {
       console.log(
         `${transport}: server restart (300 ms down) to all 3 tabs open: ${Math.max(...(await Promise.all(pages.map((page) => timeOf(page, 'open', restartedAt)))).map(Number)) - restartedAt} ms`,
       );
-      await expectConnections(server, before);
+      await expectServerConnections(server, before);
       // One new connection per browser with a shared hub, one per tab without.
       expect(server.stats().totalConnections).toBe(before * 2);
       // The restart's 1012 first; a retry that came while the server was still down adds a 1006.
@@ -47,11 +55,11 @@ for (const transport of ['shared-worker', 'in-page'] as const) {
       const heartbeat = { interval: 600, timeout: 300 };
       const page = await openTab(context, tabOptions({ options: { heartbeat } }));
       // A few healthy rounds first: pongs arrive and give a round-trip time.
-      await expect.poll(async () => (await tabStatus(page)).rttMs).not.toBeNull();
+      await expect.poll(async () => (await clientStatus(page))!.rttMs).not.toBeNull();
       server.setSilent(true);
       const silentAt = Date.now();
       await expect
-        .poll(async () => (await tabStatus(page)).state, { timeout: 5000, intervals: [20] })
+        .poll(async () => (await clientStatus(page))!.state, { timeout: 5000, intervals: [20] })
         .not.toBe('open');
       const detectedMs = Number(await timeOf(page, 'reconnecting', silentAt)) - silentAt;
       console.log(`${transport}: silent server detected in ${detectedMs} ms (interval 600 + timeout 300)`);
@@ -60,7 +68,7 @@ for (const transport of ['shared-worker', 'in-page'] as const) {
       // The reconnect may already be done (the backoff can be ~0 ms), so the reason is read from the tab's log.
       expect(await page.evaluate(() => window.tab.reasons)).toContain('no answer to a ping within 300 ms');
       server.setSilent(false);
-      await expect.poll(async () => (await tabStatus(page)).state, { timeout: 10_000 }).toBe('open');
+      await expect.poll(async () => (await clientStatus(page))!.state, { timeout: 10_000 }).toBe('open');
       expect((await tabStats(page)).heartbeatTimeouts).toBeGreaterThanOrEqual(1);
     });
 
@@ -78,7 +86,7 @@ for (const transport of ['shared-worker', 'in-page'] as const) {
       const connectionsBefore = server.stats().totalConnections;
       await context.setOffline(true);
       for (const page of pages) {
-        await expect.poll(async () => (await tabStatus(page)).state).toBe('offline');
+        await expect.poll(async () => (await clientStatus(page))!.state).toBe('offline');
       }
       // The hub let its socket go. (The server cannot see that while the browser is offline: no frame gets out.)
       expect((await tabStats(pages[0]!)).socket).toBe('none');
@@ -86,7 +94,7 @@ for (const transport of ['shared-worker', 'in-page'] as const) {
       expect(server.stats().totalConnections).toBe(connectionsBefore);
       await context.setOffline(false);
       for (const page of pages) {
-        await expect.poll(async () => (await tabStatus(page)).state, { timeout: 5000 }).toBe('open');
+        await expect.poll(async () => (await clientStatus(page))!.state, { timeout: 5000 }).toBe('open');
       }
       expect(server.stats().totalConnections).toBe(connectionsBefore * 2);
     });
@@ -109,13 +117,16 @@ for (const transport of ['shared-worker', 'in-page'] as const) {
           other,
           tabOptions({ auth: ['bad', 'worse', 'fresh'], waitFor: 'unauthorized' }),
         );
-        expect(await tabStatus(refused)).toMatchObject({ state: 'unauthorized', lastClose: { code: 4401 } });
+        expect(await clientStatus(refused))!.toMatchObject({
+          state: 'unauthorized',
+          lastClose: { code: 4401 },
+        });
         const attempts = server.stats().totalConnections;
         await new Promise((resolve) => setTimeout(resolve, 1500));
         expect(server.stats().totalConnections).toBe(attempts);
         // The user steps in: reconnect() tries again, and the third token is good.
         await refused.evaluate(() => window.tab.client.reconnect());
-        await expect.poll(async () => (await tabStatus(refused)).state).toBe('open');
+        await expect.poll(async () => (await clientStatus(refused))!.state).toBe('open');
       } finally {
         await other.close();
       }
@@ -175,5 +186,5 @@ async function wakeFindsSilentServer(page: Page, server: TestServer): Promise<vo
     .poll(() => page.evaluate(() => window.tab.reasons), { timeout: 3000 })
     .toContain('no answer to a ping within 500 ms');
   server.setSilent(false);
-  await expect.poll(async () => (await tabStatus(page)).state, { timeout: 10_000 }).toBe('open');
+  await expect.poll(async () => (await clientStatus(page))!.state, { timeout: 10_000 }).toBe('open');
 }

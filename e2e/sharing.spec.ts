@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { startTestServer } from '../testing/test-server.js';
-import { expect, expectConnections, tabStats, test } from './fixtures.js';
+import { expect, expectServerConnections, tabStats, test } from './fixtures.js';
 
 test('five tabs of one browser share one connection and all receive a publish', async ({
   context,
@@ -9,7 +9,7 @@ test('five tabs of one browser share one connection and all receive a publish', 
 }) => {
   const pages = [];
   for (let i = 0; i < 5; i++) pages.push(await openTab(context));
-  await expectConnections(server, 1);
+  await expectServerConnections(server, 1);
   expect(server.stats().totalConnections).toBe(1);
   for (const page of pages)
     expect(await page.evaluate(() => window.tab.client.transport)).toBe('shared-worker');
@@ -36,7 +36,7 @@ test('a second browser gets its own hub and its own connection', async ({
   const second = await browser.newContext();
   await openTab(second);
   await openTab(second);
-  await expectConnections(server, 2);
+  await expectServerConnections(server, 2);
   await second.close();
 });
 
@@ -67,7 +67,7 @@ test('two apps of one origin, same name, different servers: each gets a shared h
     for (const page of pages)
       expect(await page.evaluate(() => window.tab.client.transport)).toBe('shared-worker');
     expect(await errorsOf(pages[2]!)).toEqual([]);
-    await expectConnections(server, 1);
+    await expectServerConnections(server, 1);
     await expect.poll(() => other.stats().connections).toBe(1);
     expect((await tabStats(pages[0]!)).tabs).toBe(2);
     expect((await tabStats(pages[2]!)).tabs).toBe(1);

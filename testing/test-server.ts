@@ -65,7 +65,10 @@ export interface TestServer {
   closeAll(code: number, reason?: string): void;
   /** Refuses the next `count` handshakes with HTTP 503. */
   refuseNext(count: number): void;
-  /** While silent the server sends nothing at all on its sockets, pongs and data alike; they stay open. */
+  /**
+   * While silent the server sends nothing at all, as a hung server: not on its sockets (pongs and data alike; they
+   * stay open), and not in answer to a new handshake, which waits until the silence ends.
+   */
   setSilent(silent: boolean): void;
   readonly silent: boolean;
   /** Changes the tokens accepted from now on; `null` asks for no auth. */
@@ -153,7 +156,14 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   let http!: Server;
   let port = options.port ?? 0;
 
+  /** Handshakes that came while silent, answered when the silence ends (unless the client gave up). */
+  let held: (() => void)[] = [];
+
   function onUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (silent) {
+      held.push(() => !socket.destroyed && onUpgrade(request, socket, head));
+      return;
+    }
     if (refuse > 0) {
       refuse--;
       extra.refusedConnections++;
@@ -260,6 +270,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     },
     setSilent(value) {
       silent = value;
+      if (silent) return;
+      const waiting = held;
+      held = [];
+      for (const answer of waiting) answer();
     },
     get silent() {
       return silent;

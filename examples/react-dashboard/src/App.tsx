@@ -1,0 +1,56 @@
+import { useState } from 'react';
+import { useStatus } from 'tabmux/react';
+import { useChannel, useSubscribe, type Price } from './channels.js';
+
+export function App() {
+  const [showPrices, setShowPrices] = useState(true);
+  return (
+    <main>
+      <h1>
+        Prices <StatusBadge />
+      </h1>
+      <button type="button" onClick={() => setShowPrices(!showPrices)}>
+        {showPrices ? 'Hide prices' : 'Show prices'}
+      </button>
+      {showPrices && (
+        <>
+          <LatestPrice />
+          <PriceList />
+        </>
+      )}
+    </main>
+  );
+}
+
+/** The connection's state, the same in every tab. */
+function StatusBadge() {
+  const status = useStatus();
+  return (
+    <span className="badge" data-state={status.state} title={status.reason ?? ''}>
+      {status.state}
+    </span>
+  );
+}
+
+/** The channel's latest message: re-renders on each. */
+function LatestPrice() {
+  const latest = useChannel('prices');
+  return (
+    <p className="latest">{latest ? `${latest.data.symbol} ${latest.data.eur.toFixed(2)} €` : 'waiting…'}</p>
+  );
+}
+
+/** Every message, the newest first: a handler that sees each one. */
+function PriceList() {
+  const [prices, setPrices] = useState<(Price & { seq: number })[]>([]);
+  useSubscribe('prices', (price, { seq }) => setPrices((list) => [{ ...price, seq }, ...list].slice(0, 10)));
+  return (
+    <ol className="prices">
+      {prices.map((price) => (
+        <li key={price.seq} data-seq={price.seq}>
+          {price.symbol} {price.eur.toFixed(2)} €
+        </li>
+      ))}
+    </ol>
+  );
+}

@@ -1,0 +1,5 @@
+// The package `tabmux/react`: a provider and hooks for React ≥ 18. Nothing of React is in `tabmux` itself.
+export type { ChannelMessage } from './channel-store.js';
+export { useChannel, useStatus, useSubscribe, type UseChannelOptions } from './hooks.js';
+export { TabmuxProvider, useTabmux, type TabmuxProviderProps } from './provider.js';
+export { createTabmuxHooks, type TypedHooks } from './typed-hooks.js';
