@@ -38,6 +38,7 @@ export default defineConfig({
       'testing/**/*.test.ts',
       'react/**/*.test.ts',
       'demo/**/*.test.ts',
+      'test/**/*.test.ts',
     ],
     environment: 'node',
     testTimeout: 15_000,

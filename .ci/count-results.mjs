@@ -1,4 +1,5 @@
-// Adds up the unit (vitest) and e2e (Playwright) JSON reports into one line: `N passed, N failed`.
+// Adds up the unit (vitest) and e2e (Playwright, every engine) JSON reports: a line per engine, then the one line
+// CI is read by, `N passed, N failed`.
 import { existsSync, readFileSync } from 'node:fs';
 
 const read = (path) => (existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : null);
@@ -9,12 +10,31 @@ const unit = read('reports/unit.json');
 if (unit) {
   passed += unit.numPassedTests;
   failed += unit.numFailedTests;
+  console.log(`unit: ${unit.numPassedTests} passed, ${unit.numFailedTests} failed`);
 }
 
 const e2e = read('reports/e2e.json');
 if (e2e) {
   passed += e2e.stats.expected + e2e.stats.flaky;
   failed += e2e.stats.unexpected;
+  const byProject = new Map();
+  const walk = (suite) => {
+    for (const child of suite.suites ?? []) walk(child);
+    for (const spec of suite.specs ?? []) {
+      for (const test of spec.tests) {
+        const counts = byProject.get(test.projectName) ?? { passed: 0, failed: 0, skipped: 0 };
+        if (test.status === 'skipped') counts.skipped++;
+        else if (test.status === 'expected' || test.status === 'flaky') counts.passed++;
+        else counts.failed++;
+        byProject.set(test.projectName, counts);
+      }
+    }
+  };
+  for (const suite of e2e.suites) walk(suite);
+  for (const [project, counts] of byProject)
+    console.log(
+      `e2e ${project}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`,
+    );
 }
 
 console.log(`${passed} passed, ${failed} failed`);

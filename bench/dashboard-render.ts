@@ -3,7 +3,7 @@
 // Bounded: 5 rates × (2 s warm-up + 4 s measured), loopback only. Run: npm run bench:dashboard
 import type { Page } from '@playwright/test';
 import { startDemoServer } from '../demo/server/demo-server.js';
-import { launchBrowser } from '../test/chromium.js';
+import { launchBrowser } from '../test/browsers.js';
 import { serveBuild } from '../test/serve-build.js';
 
 const TABS = 4;

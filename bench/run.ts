@@ -12,7 +12,7 @@ import { renderMarkdown, renderSvg, type Results, type RunResult } from './repor
 import { startServerProcess, type ServerProcess } from './server-process.js';
 import { runStorm } from './storm.js';
 import { attachToWorkerHeap, heapGrowth } from './worker-heap.js';
-import { launchOptions } from '../test/chromium.js';
+import { launchOptions } from '../test/browsers.js';
 import { serveBuild } from '../test/serve-build.js';
 import { until } from './until.js';
 

@@ -45,14 +45,14 @@ export function createAttachment(options: ResolvedOptions, handlers: AttachmentH
   let linking = Promise.resolve<HubLink | null>(null);
   start();
 
-  /** Attaches unless attached, closed, or an attach is under way. */
-  function start(): void {
+  /** Attaches unless attached, closed, or an attach is under way. `again`: after the hub was lost. */
+  function start(again = false): void {
     if (closed || link || attaching) return;
     attaching = true;
-    linking = attach().finally(() => (attaching = false));
+    linking = attach(again).finally(() => (attaching = false));
   }
 
-  async function attach(): Promise<HubLink | null> {
+  async function attach(again: boolean): Promise<HubLink | null> {
     let config: HubConfig;
     try {
       config = { url: typeof options.url === 'string' ? normalizeUrl(options.url) : null, ...options.hub };
@@ -77,6 +77,7 @@ export function createAttachment(options: ResolvedOptions, handlers: AttachmentH
             refused: (message) => !closed && handlers.error('bad-request', message),
           },
           providers,
+          again,
         );
         if (closed) {
           attached.detach();
@@ -102,7 +103,7 @@ export function createAttachment(options: ResolvedOptions, handlers: AttachmentH
     if (closed) return;
     link = null;
     handlers.lost(reason);
-    start();
+    start(true);
   }
 
   return {
@@ -113,12 +114,12 @@ export function createAttachment(options: ResolvedOptions, handlers: AttachmentH
       return transport;
     },
     linked: () => (link ? Promise.resolve(link) : linking),
-    retry: start,
+    retry: () => start(),
     suspend() {
       link?.detach();
       link = null;
     },
-    resume: start,
+    resume: () => start(),
     close() {
       closed = true;
       link?.detach();

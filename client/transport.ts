@@ -31,10 +31,12 @@ export interface LinkHandlers {
 export interface Transport {
   readonly name: TransportName;
   canBeUsed(): boolean;
+  /** `again`: the tab is attaching after it lost its hub, which may have just ended. */
   attach(
     request: Omit<AttachRequest, 'tabLock'>,
     handlers: LinkHandlers,
     providers: TabProviders,
+    again: boolean,
   ): Promise<HubLink>;
 }
 

@@ -1,4 +1,4 @@
-// `npm start`: the reference server (with the simulator) and the dashboard's dev server, side by side.
+// `npm start`: the demo server (tabmux's test server with the simulator) and the dashboard's dev server, side by side.
 // `npm start -- --prod` (or `npm run preview`) builds the dashboard and serves the built files instead.
 import { parseArgs } from 'node:util';
 import { build, createServer, preview } from 'vite';

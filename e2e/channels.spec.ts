@@ -34,21 +34,21 @@ test('tabs share one server subscription per channel, and messages reach only th
   await subscribers(server, 'A', 1);
 });
 
-test('the last tab of a channel crashing unsubscribes the hub from it, once', async ({
-  context,
-  server,
-  openTab,
-}) => {
-  const survivor = await openTab(context);
-  const victim = await openTab(context);
-  await follow(survivor, 'A');
-  await follow(victim, 'B');
-  await subscribers(server, 'B', 1);
-  await crashTab(victim);
-  await expect.poll(() => controls(server, 'unsubscribe', 'B').length).toBe(1);
-  expect(controls(server, 'unsubscribe', 'A')).toHaveLength(0);
-  expect((await tabStats(survivor)).channels).toBe(1);
-});
+test(
+  'the last tab of a channel crashing unsubscribes the hub from it, once',
+  { tag: ['@cdp'] },
+  async ({ context, server, openTab }) => {
+    const survivor = await openTab(context);
+    const victim = await openTab(context);
+    await follow(survivor, 'A');
+    await follow(victim, 'B');
+    await subscribers(server, 'B', 1);
+    await crashTab(victim);
+    await expect.poll(() => controls(server, 'unsubscribe', 'B').length).toBe(1);
+    expect(controls(server, 'unsubscribe', 'A')).toHaveLength(0);
+    expect((await tabStats(survivor)).channels).toBe(1);
+  },
+);
 
 test("a tab joining a busy channel gets the hub's latest message at once, before any new one", async ({
   context,

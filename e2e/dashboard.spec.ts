@@ -36,12 +36,13 @@ async function twoTabsAgree(context: BrowserContext, origin: string, server: Dem
   expect((await tiles(pages[0]!)).every((value) => value !== '–')).toBe(true);
 }
 
-test.describe('the dashboard', () => {
+test.describe('the dashboard', { tag: '@locator' }, () => {
   let server: DemoServer;
   test.beforeEach(async () => {
     server = await startDemoServer({ faults: true, simulator: { rate: 200 } });
   });
-  test.afterEach(async () => server.close());
+  // A test skipped for its engine never ran beforeEach.
+  test.afterEach(async () => server?.close());
 
   test('two tabs on the same channels show the same metric values over one connection', async ({
     context,
@@ -127,27 +128,33 @@ test.describe('the dashboard', () => {
   });
 });
 
-test('the dashboard in a fixed state looks as it did (visual regression)', async ({ context, origin }) => {
-  const server = await startDemoServer({ faults: true, simulator: { rate: 0 } });
-  try {
-    server.simulator!.seedHistory(7, Date.UTC(2026, 0, 15, 12, 0, 0));
-    const page = await context.newPage();
-    await page.setViewportSize({ width: 1280, height: 860 });
-    await page.goto(`${origin}/demo/web/?server=${encodeURIComponent(server.url)}`);
-    await expect(page.locator('.conn')).toHaveAttribute('data-state', 'open');
-    await expect(page.locator('#feed tr')).toHaveCount(40);
-    await expect(page.locator('[data-rate="0"]')).toHaveAttribute('aria-pressed', 'true');
-    await expect(page.locator('[data-part="sharing"]')).toContainText('1 tab uses 1 connection');
-    const mask = [page.locator('[data-part="rtt"]')];
-    await expect(page).toHaveScreenshot('dashboard.png', { mask });
-    // The README's picture is this very state, drawn by the suite's own browser.
-    if (process.env['TABMUX_DOCS_SCREENSHOT']) await page.screenshot({ path: 'docs/dashboard.png', mask });
-  } finally {
-    await server.close();
-  }
-});
+test(
+  'the dashboard in a fixed state looks as it did (visual regression)',
+  { tag: ['@screenshot', '@locator'] },
+  async ({ context, origin }) => {
+    const server = await startDemoServer({ faults: true, simulator: { rate: 0 } });
+    try {
+      server.simulator.seedHistory(7, Date.UTC(2026, 0, 15, 12, 0, 0));
+      // A fixed state: no live metrics (the simulator publishes them each second, with today's time) may follow.
+      server.simulator.stop();
+      const page = await context.newPage();
+      await page.setViewportSize({ width: 1280, height: 860 });
+      await page.goto(`${origin}/demo/web/?server=${encodeURIComponent(server.url)}`);
+      await expect(page.locator('.conn')).toHaveAttribute('data-state', 'open');
+      await expect(page.locator('#feed tr')).toHaveCount(40);
+      await expect(page.locator('[data-rate="0"]')).toHaveAttribute('aria-pressed', 'true');
+      await expect(page.locator('[data-part="sharing"]')).toContainText('1 tab uses 1 connection');
+      const mask = [page.locator('[data-part="rtt"]')];
+      await expect(page).toHaveScreenshot('dashboard.png', { mask });
+      // The README's picture is this very state, drawn by the suite's own browser.
+      if (process.env['TABMUX_DOCS_SCREENSHOT']) await page.screenshot({ path: 'docs/dashboard.png', mask });
+    } finally {
+      await server.close();
+    }
+  },
+);
 
-test.describe('the production build', () => {
+test.describe('the production build', { tag: '@locator' }, () => {
   let served: ServedBuild;
   let server: DemoServer;
   test.beforeAll(async () => {
@@ -157,7 +164,8 @@ test.describe('the production build', () => {
   test.beforeEach(async () => {
     server = await startDemoServer({ faults: true, simulator: { rate: 200 } });
   });
-  test.afterEach(async () => server.close());
+  // A test skipped for its engine never ran beforeEach.
+  test.afterEach(async () => server?.close());
 
   test('names the worker by content hash, and two tabs show the same metric values over one connection', async ({
     context,
@@ -168,30 +176,31 @@ test.describe('the production build', () => {
   });
 });
 
-test('the feed skips an event it cannot show (an invalid date) and draws the rest of its frame', async ({
-  context,
-  origin,
-}) => {
-  const server = await startDemoServer({ faults: true, simulator: { rate: 0 } });
-  try {
-    const page = await context.newPage();
-    await page.goto(`${origin}/demo/web/?server=${encodeURIComponent(server.url)}`);
-    await expect(page.locator('.conn')).toHaveAttribute('data-state', 'open');
-    await expect.poll(() => server.stats().subscribers['events']).toBe(1);
-    const event = (n: number, at: unknown) => ({
-      id: `ev-${n}`,
-      kind: 'created',
-      status: 'delivered',
-      source: 'test',
-      latencyMs: n,
-      at,
-    });
-    // Ten events in one tick: the feed draws them in one frame.
-    for (let n = 1; n <= 10; n++)
-      server.publishTo('events', event(n, n === 5 ? 'not a date' : Date.UTC(2026, 0, 1, 0, 0, n)));
-    await expect(page.locator('#feed tr')).toHaveCount(9);
-    expect(await page.locator('#feed tr td:nth-child(2)').allTextContents()).not.toContain('ev-5');
-  } finally {
-    await server.close();
-  }
-});
+test(
+  'the feed skips an event it cannot show (an invalid date) and draws the rest of its frame',
+  { tag: ['@locator'] },
+  async ({ context, origin }) => {
+    const server = await startDemoServer({ faults: true, simulator: { rate: 0 } });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${origin}/demo/web/?server=${encodeURIComponent(server.url)}`);
+      await expect(page.locator('.conn')).toHaveAttribute('data-state', 'open');
+      await expect.poll(() => server.stats().subscribers['events']).toBe(1);
+      const event = (n: number, at: unknown) => ({
+        id: `ev-${n}`,
+        kind: 'created',
+        status: 'delivered',
+        source: 'test',
+        latencyMs: n,
+        at,
+      });
+      // Ten events in one tick: the feed draws them in one frame.
+      for (let n = 1; n <= 10; n++)
+        server.publishTo('events', event(n, n === 5 ? 'not a date' : Date.UTC(2026, 0, 1, 0, 0, n)));
+      await expect(page.locator('#feed tr')).toHaveCount(9);
+      expect(await page.locator('#feed tr td:nth-child(2)').allTextContents()).not.toContain('ev-5');
+    } finally {
+      await server.close();
+    }
+  },
+);

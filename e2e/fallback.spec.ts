@@ -1,6 +1,6 @@
 import { expect, expectServerConnections, tabStats, clientStatus, test } from './fixtures.js';
 
-test.describe('without SharedWorker', () => {
+test.describe('without SharedWorker', { tag: '@init-script' }, () => {
   test.beforeEach(async ({ context }) => {
     await context.addInitScript(() => {
       delete (window as { SharedWorker?: unknown }).SharedWorker;
@@ -68,21 +68,23 @@ test.describe('when the SharedWorker fails although the browser has one', () => 
     ['throws', 'a worker factory that throws', /this app cannot make workers/],
   ] as const;
   for (const [worker, what, cause] of cases) {
-    test(`${what}: 'auto' falls back with an error event and a console warning naming the cause and the fix`, async ({
-      context,
-      server,
-      openTab,
-    }) => {
-      const warnings: string[] = [];
-      context.on('console', (message) => message.type() === 'warning' && warnings.push(message.text()));
-      const page = await openTab(context, { worker, probeTimeoutMs: 500 });
-      expect(await page.evaluate(() => window.tab.client.transport)).toBe('in-page');
-      expect(await page.evaluate(() => window.tab.errors.map((e) => e.code))).toEqual(['transport-failed']);
-      await expect
-        .poll(() => warnings.filter((text) => text.startsWith('tabmux: the SharedWorker could not be used')))
-        .toEqual([expect.stringMatching(cause)]);
-      await expectServerConnections(server, 1);
-    });
+    test(
+      `${what}: 'auto' falls back with an error event and a console warning naming the cause and the fix`,
+      { tag: '@console' },
+      async ({ context, server, openTab }) => {
+        const warnings: string[] = [];
+        context.on('console', (message) => message.type() === 'warning' && warnings.push(message.text()));
+        const page = await openTab(context, { worker, probeTimeoutMs: 500 });
+        expect(await page.evaluate(() => window.tab.client.transport)).toBe('in-page');
+        expect(await page.evaluate(() => window.tab.errors.map((e) => e.code))).toEqual(['transport-failed']);
+        await expect
+          .poll(() =>
+            warnings.filter((text) => text.startsWith('tabmux: the SharedWorker could not be used')),
+          )
+          .toEqual([expect.stringMatching(cause)]);
+        await expectServerConnections(server, 1);
+      },
+    );
 
     test(`${what}: a forced 'shared-worker' ends in failed, naming the cause, with no socket`, async ({
       context,
@@ -100,17 +102,21 @@ test.describe('when the SharedWorker fails although the browser has one', () => 
     });
   }
 
-  test('a browser without SharedWorker falls back quietly: no warning', async ({ browser, openTab }) => {
-    const quiet = await browser.newContext();
-    try {
-      await quiet.addInitScript(() => delete (window as { SharedWorker?: unknown }).SharedWorker);
-      const warnings: string[] = [];
-      quiet.on('console', (message) => message.type() === 'warning' && warnings.push(message.text()));
-      const page = await openTab(quiet);
-      expect(await page.evaluate(() => window.tab.client.transport)).toBe('in-page');
-      expect(warnings).toEqual([]);
-    } finally {
-      await quiet.close();
-    }
-  });
+  test(
+    'a browser without SharedWorker falls back quietly: no warning',
+    { tag: ['@init-script', '@console'] },
+    async ({ browser, openTab }) => {
+      const quiet = await browser.newContext();
+      try {
+        await quiet.addInitScript(() => delete (window as { SharedWorker?: unknown }).SharedWorker);
+        const warnings: string[] = [];
+        quiet.on('console', (message) => message.type() === 'warning' && warnings.push(message.text()));
+        const page = await openTab(quiet);
+        expect(await page.evaluate(() => window.tab.client.transport)).toBe('in-page');
+        expect(warnings).toEqual([]);
+      } finally {
+        await quiet.close();
+      }
+    },
+  );
 });

@@ -1,8 +1,12 @@
-import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
-import { waitForStatus } from '../testing/playwright.js';
-import type { ConnectionState } from '../worker/public-types.js';
+// The e2e suite's fixtures: the browser of each engine's project, a test server per test, the Vite dev server that
+// serves the test pages, and `openTab`, which opens e2e/tab.html with a client made from its options.
+import { test as base, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { createServer, type ViteDevServer } from 'vite';
+import { waitForStatus } from '../testing/playwright.js';
 import { startTestServer, type TestServer } from '../testing/test-server.js';
+import { WebDriverBrowser } from '../test/webdriver-browser.js';
+import type { ConnectionState } from '../worker/public-types.js';
+import { LACKS } from './engines.js';
 
 export interface TabOptions {
   transport?: 'auto' | 'shared-worker' | 'in-page';
@@ -12,7 +16,7 @@ export interface TabOptions {
   /** `'silent'` skips the goodbye on pagehide, as when a tab is killed. */
   exit?: 'silent';
   /** A SharedWorker that never answers, whose script cannot load, without extendedLifetime, or a factory that throws. */
-  worker?: 'silent' | 'broken' | 'capture' | 'plain' | 'throws';
+  worker?: 'silent' | 'broken' | 'capture' | 'plain' | 'throws' | 'closable';
   /** Another server than the test's own. */
   url?: string;
   /** Servers to try in turn, one per connection attempt (a `url` function); instead of `url`. */
@@ -26,13 +30,41 @@ export interface TabOptions {
 }
 
 interface Fixtures {
-  /** A reference server of this test's own, on a free loopback port, with fault controls on. */
+  /** A test server of this test's own, on a free loopback port, with fault controls on. */
   server: TestServer;
+  /** Skips a test whose tags need what this engine's driver lacks (e2e/engines.ts), saying so in the report. */
+  engineSupport: void;
   /** Opens a tab page in `context` and waits until its client has a transport. */
   openTab: (context: BrowserContext, options?: TabOptions) => Promise<Page>;
 }
 
 export const test = base.extend<Fixtures, { vite: ViteDevServer; origin: string }>({
+  // Playwright drives Chromium (CDP) and Firefox (WebDriver BiDi); WebKitGTK goes through the WebDriver adapter.
+  browser: [
+    async ({ playwright, browserName, launchOptions }, use, workerInfo) => {
+      const browser =
+        workerInfo.project.name === 'webkit'
+          ? ((await WebDriverBrowser.launch()) as unknown as Browser)
+          : await playwright[browserName].launch(launchOptions);
+      await use(browser);
+      await browser.close();
+    },
+    { scope: 'worker' },
+  ],
+  context: async ({ browser }, use) => {
+    const context = await browser.newContext();
+    await use(context);
+    await context.close();
+  },
+  engineSupport: [
+    async ({}, use, testInfo) => {
+      const lacking = LACKS[testInfo.project.name] ?? {};
+      const reasons = testInfo.tags.flatMap((tag) => (lacking[tag] ? [`${tag}: ${lacking[tag]}`] : []));
+      testInfo.skip(reasons.length > 0, reasons.join('; '));
+      await use();
+    },
+    { auto: true },
+  ],
   vite: [
     async ({}, use) => {
       const vite = await createServer({ logLevel: 'error', server: { host: '127.0.0.1', port: 0 } });

@@ -10,7 +10,9 @@ test('an attach posted by hand with a bad configuration is refused, answered and
 }) => {
   const vandal = await openTab(context, { worker: 'capture' });
   const bystander = await openTab(context, { worker: 'capture' });
-  const config = { ...testConfig({ url: server.url }), heartbeat: {} };
+  const good = testConfig({ url: server.url });
+  // Finite numbers only: the config crosses WebDriver's JSON in WebKit, where Infinity would become null.
+  const config = { ...good, reconnect: { ...good.reconnect, maxAttempts: 100 }, heartbeat: {} };
   const answer = await vandal.evaluate(async (badConfig) => {
     const worker = new SharedWorker(window.tabWorkerUrl!, { type: 'module', name: window.tabWorkerName! });
     const events = new MessageChannel();

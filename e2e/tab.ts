@@ -20,6 +20,9 @@ const workers: Record<string, (name: string) => SharedWorker> = {
   throws: () => {
     throw new Error('this app cannot make workers');
   },
+  // tabmux's entry that a test can end by a BroadcastChannel message (e2e/closable-worker.ts).
+  closable: (name) =>
+    new SharedWorker(new URL('./closable-worker.ts', import.meta.url), { type: 'module', name }),
 };
 // `?worker=capture` is tabmux's own entry, kept in `window.tabWorker` so a test can post to its port by hand (or open
 // another port to the same hub, from its URL and name).

@@ -26,7 +26,21 @@ export async function waitForStatus(
   options: TimeoutOptions = {},
 ): Promise<void> {
   const wanted: string[] = typeof state === 'string' ? [state] : [...state];
-  await page.waitForFunction(
+  const timeout = options.timeout ?? 10_000;
+  try {
+    await waitForState(page, wanted, timeout);
+  } catch (error) {
+    // Say where the client is, not only that it is not there.
+    const now = await clientStatus(page).catch(() => null);
+    throw new Error(
+      `waitForStatus: the tab's client is ${now ? `${now.state}${now.reason ? ` (${now.reason})` : ''}` : 'not there'}, not ${wanted.join(' or ')}, after ${timeout} ms`,
+      { cause: error },
+    );
+  }
+}
+
+function waitForState(page: Page, wanted: string[], timeout: number): Promise<unknown> {
+  return page.waitForFunction(
     (states) => {
       const clients = (
         globalThis as unknown as Record<symbol, Set<{ status: { state: string } }> | undefined>
@@ -35,7 +49,7 @@ export async function waitForStatus(
       return client !== undefined && states.includes(client.status.state);
     },
     wanted,
-    { timeout: options.timeout ?? 10_000 },
+    { timeout },
   );
 }
 

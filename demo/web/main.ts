@@ -9,7 +9,7 @@ const CHANNELS = ['metrics', 'events', 'alerts'] as const;
 type Channel = (typeof CHANNELS)[number];
 
 const params = new URLSearchParams(location.search);
-// `?server=ws://host:port/` points the dashboard at another reference server (the e2e tests do).
+// `?server=ws://host:port/` points the dashboard at another server (the e2e tests do).
 const serverUrl = new URL(
   params.get('server') ?? `ws://${location.hostname}:${import.meta.env['VITE_SERVER_PORT'] ?? '8787'}/`,
 );
