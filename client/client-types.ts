@@ -2,7 +2,7 @@
 import type { Gap, Reset, SendResult, Stats, Status } from '../worker/public-types.js';
 import type { Listener } from './emitter.js';
 import type { TabmuxError } from './errors.js';
-import type { ChannelHandler, SubscribeOptions } from './subscriptions.js';
+import type { ChannelEnd, ChannelHandler, SubscribeOptions } from './subscriptions.js';
 import type { TransportName } from './transport.js';
 
 export interface ClientEvents {
@@ -14,6 +14,8 @@ export interface ClientEvents {
   gap: Gap;
   /** A subscribed channel's numbering started again (the server lost its history); its messages go on. */
   reset: Reset;
+  /** The server ended a subscribed channel (completed or failed it); its handlers were removed. */
+  end: ChannelEnd;
   /** Something went wrong that did not change the status: a frame that could not be decoded, a transport that failed. */
   error: TabmuxError;
 }

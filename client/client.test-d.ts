@@ -18,7 +18,10 @@ client.on('status', (status: number) => status);
 client.on('statuss', () => {});
 
 // Without a channel map, a handler's data is unknown unless the call names its type.
-client.subscribe('prices', (data, meta) => is<Equal<typeof data, unknown>>() && (meta.seq satisfies number));
+client.subscribe(
+  'prices',
+  (data, meta) => is<Equal<typeof data, unknown>>() && (meta.seq satisfies number | null),
+);
 client.subscribe<{ eur: number }>('prices', (data) => data.eur satisfies number);
 const unsubscribe: () => void = client.subscribe('x', () => {});
 unsubscribe();
@@ -60,3 +63,13 @@ typed.subscribe<string>('prices', () => {});
 createClient({});
 // @ts-expect-error -- transport is one of three names
 createClient({ url: 'ws://x', transport: 'pigeon' });
+
+// The protocol option: a built-in name, a name with that protocol's options, or a WireProtocol object.
+createClient({ url: 'ws://x', protocol: 'graphql-ws' });
+createClient({ url: 'ws://x', protocol: { name: 'socket.io', join: 'join', namespace: '/chat' } });
+createClient({ url: 'ws://x', protocol: { name: 'graphql-ws', connectionParams: { v: 2 } } });
+// @ts-expect-error -- not a built-in protocol
+createClient({ url: 'ws://x', protocol: 'graphql' });
+// @ts-expect-error -- an option of the other protocol
+createClient({ url: 'ws://x', protocol: { name: 'socket.io', connectionParams: {} } });
+client.on('end', (end) => end.error satisfies TabmuxError | null);

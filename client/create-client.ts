@@ -29,7 +29,7 @@ export function createClient<Channels extends ChannelMap = AnyChannels>(
   options: ClientOptions,
 ): Client<Channels> {
   const resolved = resolveOptions(options);
-  const emitter = createEmitter<ClientEvents>(['status', 'message', 'gap', 'reset', 'error']);
+  const emitter = createEmitter<ClientEvents>(['status', 'message', 'gap', 'reset', 'end', 'error']);
   const subscriptions = createSubscriptions(rethrowApart);
   const requests = createRequests();
   let status = INITIAL_STATUS;
@@ -47,9 +47,19 @@ export function createClient<Channels extends ChannelMap = AnyChannels>(
       switch (event.type) {
         case 'channel':
           for (let i = 0; i < event.messages.length && !closed; i++) {
-            subscriptions.deliver(event.channel, event.seq + i, event.messages[i]);
+            subscriptions.deliver(
+              event.channel,
+              event.seq === null ? null : event.seq + i,
+              event.messages[i],
+            );
           }
           break;
+        case 'end': {
+          const error = event.error && new TabmuxError(event.error.code, event.error.message);
+          const end = { channel: event.channel, reason: event.reason, error };
+          if (subscriptions.end(end)) emitter.emit('end', end);
+          break;
+        }
         case 'message':
           emitter.emit('message', event.data);
           break;
@@ -156,7 +166,10 @@ export function createClient<Channels extends ChannelMap = AnyChannels>(
       checkChannel(channel);
       if (typeof handler !== 'function') throw new TypeError('tabmux: subscribe needs a handler function');
       if (closed) throw new TabmuxError('closed', 'tabmux: this client is closed');
-      if (subscriptions.add(channel, handler, subscribeOptions)) {
+      if (subscribeOptions.onEnd !== undefined && typeof subscribeOptions.onEnd !== 'function')
+        throw new TypeError('tabmux: `onEnd` must be a function');
+      const subscription = subscriptions.add(channel, handler, subscribeOptions);
+      if (subscription.first) {
         // Without a link yet, the attach subscribes every channel once the hub answers.
         attachment.link?.session.subscribe(subscriptions.request(channel)!).catch(reportError);
       }
@@ -164,7 +177,7 @@ export function createClient<Channels extends ChannelMap = AnyChannels>(
       return () => {
         if (!subscribed) return;
         subscribed = false;
-        if (subscriptions.remove(channel, handler) && !closed)
+        if (subscriptions.remove(channel, handler, subscription) && !closed)
           attachment.link?.session.unsubscribe(channel).catch(reportError);
       };
     },

@@ -15,10 +15,14 @@ export function inPageTransport(
     async attach({ config, online }, handlers, providers) {
       // Loaded only when needed: browsers with SharedWorker (most) never download the hub into the page.
       const { createHub } = await import('../worker/hub.js');
+      const spec = config.protocol;
+      const wire =
+        protocol ??
+        (spec && (await (await import('../worker/protocols/load-protocol.js')).loadProtocol(spec)));
       const hub = createHub(config, {
         environment: WebSocketImpl ? { WebSocket: WebSocketImpl } : {},
         ...(retryDelay && { retryDelay }),
-        ...(protocol && { protocol }),
+        ...(wire && { protocol: wire }),
       });
       const { session, status } = hub.attach(handlers.events, providers);
       session.network(online);

@@ -1,14 +1,18 @@
 // The package `tabmux`: createClient and the public types.
 export { createClient } from './create-client.js';
 export type { ChannelMap, Client, ClientEvents, RequestOptions } from './client-types.js';
-export type { ChannelHandler, SubscribeOptions } from './subscriptions.js';
+export type { ChannelEnd, ChannelHandler, SubscribeOptions } from './subscriptions.js';
 export { defaultProtocol, type WireProtocol } from '../worker/wire-protocol.js';
 export type { ServerEvent } from '../worker/wire-types.js';
+export type { Codec, Frame } from '../worker/codec.js';
+export { graphqlChannel, type GraphqlOperation } from '../worker/protocols/graphql-channel.js';
+export type { GraphqlWsOptions, ProtocolName, SocketIoOptions } from '../worker/protocols/protocol-spec.js';
 export { TabmuxError } from './errors.js';
 export type {
   ClientOptions,
   HeartbeatOptions,
   OutboxOptions,
+  ProtocolOption,
   ReconnectOptions,
   TransportOption,
   UrlFunction,

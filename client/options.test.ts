@@ -7,6 +7,7 @@ describe('resolveOptions', () => {
     expect(resolveOptions({ url: 'ws://example.com/' })).toEqual({
       url: 'ws://example.com/',
       hub: {
+        protocol: null,
         protocols: [],
         lingerMs: 1000,
         maxMessageBytes: 1048576,
@@ -85,8 +86,26 @@ describe('resolveOptions', () => {
     [{ url: 'ws://x', requestTimeoutMs: 0 }, /`requestTimeoutMs`/],
     [
       { url: 'ws://x', protocol: { parse: () => 1 } },
-      /`protocol` must have the functions .* missing: auth, subscribe/,
+      /`protocol` must be a built-in protocol's name \(tabmux, graphql-ws, socket.io\) or an object with the functions .* missing: subscribe, unsubscribe/,
     ],
+    [
+      { url: 'ws://x', protocol: 'graphql' },
+      /unknown protocol "graphql"; the built-in protocols are 'tabmux', 'graphql-ws', 'socket.io'/,
+    ],
+    [{ url: 'ws://x', protocol: 7 }, /unknown protocol 7; the built-in protocols are/],
+    [
+      { url: 'ws://x', protocol: { name: 'socket.io', room: 'x' } },
+      /no option `room`; its options are namespace/,
+    ],
+    [
+      { url: 'ws://x', protocol: { name: 'socket.io', namespace: 'chat' } },
+      /`namespace` must be a string starting with '\/'/,
+    ],
+    [
+      { url: 'ws://x', protocol: { name: 'graphql-ws', connectionParams: 'x' } },
+      /`connectionParams` must be an object/,
+    ],
+    [{ url: 'ws://x', protocol: { name: 'tabmux', x: 1 } }, /takes no options/],
   ])('rejects %j with a TypeError that says what is expected', (options, message) => {
     expect(() => resolveOptions(options as never)).toThrow(TypeError);
     expect(() => resolveOptions(options as never)).toThrow(message);

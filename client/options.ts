@@ -3,6 +3,12 @@ import type { RetryDelay } from '../worker/backoff.js';
 import type { WebSocketConstructor } from '../worker/environment.js';
 import { checkNumber, HUB_DEFAULTS, resolveHubSettings } from '../worker/hub-config.js';
 import type { HubConfig, TokenProvider } from '../worker/session-types.js';
+import {
+  PROTOCOL_NAMES,
+  type GraphqlWsOptions,
+  type ProtocolName,
+  type SocketIoOptions,
+} from '../worker/protocols/protocol-spec.js';
 import type { WireProtocol } from '../worker/wire-protocol.js';
 
 export type TransportOption = 'auto' | 'shared-worker' | 'in-page';
@@ -107,12 +113,14 @@ export interface ClientOptions {
   /** Ms a `request` waits for its reply unless the call says otherwise. @default 10000 */
   readonly requestTimeoutMs?: number;
   /**
-   * Maps tabmux's operations to another server's messages (README.md, "Wire protocol"). It holds functions, which
-   * cannot be sent to a SharedWorker, so it needs `transport: 'in-page'`; for a shared hub pass it to
-   * `hostSharedWorker({ protocol })` in your worker entry.
-   * @default tabmux's JSON protocol
+   * The server's protocol. A built-in one by name, `'graphql-ws'` or `'socket.io'` (or `{ name, ...options }`, see
+   * `GraphqlWsOptions` and `SocketIoOptions`), is loaded by the hub on demand, through a SharedWorker too (README.md,
+   * "Your backend"). A `WireProtocol` object maps tabmux's operations to any other server's messages; it holds
+   * functions, which cannot be sent to a SharedWorker, so it needs `transport: 'in-page'`; for a shared hub pass it
+   * to `hostSharedWorker({ protocol })` in your worker entry. An unknown name is refused, listing the built-in ones.
+   * @default 'tabmux': tabmux's JSON protocol
    */
-  readonly protocol?: WireProtocol;
+  readonly protocol?: ProtocolOption;
   /** Backoff, connect timeout and circuit breaker; see each field. Applies to the whole hub, set by its first tab. */
   readonly reconnect?: ReconnectOptions;
   /** Pings during silence, so idle sockets are kept alive and dead ones noticed. Set by the hub's first tab. */
@@ -132,6 +140,13 @@ export interface ClientOptions {
    */
   readonly WebSocket?: WebSocketConstructor;
 }
+
+/** A built-in protocol by name, with its options, or a protocol object of your own; see the `protocol` option. */
+export type ProtocolOption =
+  | ProtocolName
+  | ({ readonly name: 'graphql-ws' } & GraphqlWsOptions)
+  | ({ readonly name: 'socket.io' } & SocketIoOptions)
+  | WireProtocol;
 
 /** Returns the server's URL, or a promise of it; see the `url` option. */
 export type UrlFunction = () => string | Promise<string>;
@@ -173,7 +188,7 @@ const FUNCTIONS = {
   auth: 'a function returning a token or a promise of one',
 } as const;
 
-const PROTOCOL_OPERATIONS = ['auth', 'subscribe', 'unsubscribe', 'publish', 'request', 'parse'] as const;
+const PROTOCOL_OPERATIONS = ['subscribe', 'unsubscribe', 'publish', 'request', 'parse'] as const;
 
 /** Checks every option and applies the defaults; throws a TypeError that names the option and what is allowed. */
 export function resolveOptions(options: ClientOptions): ResolvedOptions {
@@ -204,24 +219,29 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
   const timeouts = Object.fromEntries(
     TIMEOUTS.map((option) => [option, checkNumber(option, options[option] ?? DEFAULTS[option], { min: 1 })]),
   ) as Record<(typeof TIMEOUTS)[number], number>;
-  const hub = resolveHubSettings(options);
+  // A name, or { name, ...options } without functions, is a built-in protocol the hub loads; an object is your own.
+  const named =
+    (protocol !== undefined && typeof protocol !== 'object') ||
+    (typeof protocol === 'object' && protocol !== null && 'name' in protocol && !('parse' in protocol));
+  const hub = resolveHubSettings({ ...options, protocol: named ? protocol : undefined });
+  const custom = named ? undefined : (protocol as WireProtocol | undefined);
   const delay = options.reconnect?.delay;
   if (delay !== undefined && typeof delay !== 'function')
     throw new TypeError('tabmux: `reconnect.delay` must be a function (attempt) => ms');
-  if (protocol !== undefined) {
+  if (custom !== undefined) {
     const missing = PROTOCOL_OPERATIONS.filter(
-      (operation) => typeof (protocol as unknown as Record<string, unknown>)?.[operation] !== 'function',
+      (operation) => typeof (custom as unknown as Record<string, unknown>)?.[operation] !== 'function',
     );
-    if (typeof protocol !== 'object' || protocol === null || missing.length > 0) {
+    if (typeof custom !== 'object' || custom === null || missing.length > 0) {
       throw new TypeError(
-        `tabmux: \`protocol\` must have the functions ${PROTOCOL_OPERATIONS.join(', ')}; missing: ${missing.join(', ')}`,
+        `tabmux: \`protocol\` must be a built-in protocol's name (${PROTOCOL_NAMES.join(', ')}) or an object with the functions ${PROTOCOL_OPERATIONS.join(', ')}; missing: ${missing.join(', ')}`,
       );
     }
   }
   // Functions cannot be sent to a SharedWorker; each has a place in a worker entry of your own instead.
   for (const [option, value, instead] of [
     ['reconnect.delay', delay, 'retryDelay'],
-    ['protocol', protocol, 'protocol'],
+    ['protocol', custom, 'protocol'],
   ] as const) {
     if (value !== undefined && transport !== 'in-page') {
       throw new TypeError(
@@ -238,7 +258,7 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
     worker: options.worker,
     WebSocket: options.WebSocket,
     auth: options.auth,
-    protocol,
+    protocol: custom,
     retryDelay: delay,
   };
 }

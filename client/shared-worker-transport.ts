@@ -6,6 +6,7 @@ import { globalLocks, holdLock } from '../worker/locks.js';
 import type {
   AttachReply,
   AttachRequest,
+  HubConfig,
   HubEvent,
   PortRefusal,
   TabProviders,
@@ -28,9 +29,13 @@ type Door = TabSession & {
   attach(request: AttachRequest, events: MessagePort, auth?: TokenProvider, url?: UrlProvider): AttachReply;
 };
 
-/** The SharedWorker's name: tabs share a hub only when it matches, so it carries the server's URL too. */
-export function workerName(name: string, url: string | null): string {
-  return url === null ? name : `${name}@${url}`;
+/**
+ * The SharedWorker's name: tabs share a hub only when it matches, so it carries the server's URL and a built-in
+ * protocol's name and options too (two Socket.IO namespaces at one URL are two hubs).
+ */
+export function workerName(name: string, config: Pick<HubConfig, 'url' | 'protocol'>): string {
+  const at = config.url === null ? name : `${name}@${config.url}`;
+  return config.protocol === null ? at : `${at} ${JSON.stringify(config.protocol)}`;
 }
 
 export function sharedWorkerTransport(options: SharedWorkerTransportOptions): Transport {
@@ -42,7 +47,7 @@ export function sharedWorkerTransport(options: SharedWorkerTransportOptions): Tr
       // Held for as long as this tab is attached: the hub is granted it, and detaches the tab, when the tab dies.
       const tabLock = locks ? `tabmux:${options.name}:tab:${crypto.randomUUID()}` : null;
       const releaseTabLock = locks && tabLock ? await holdLock(locks, tabLock) : () => {};
-      const name = workerName(options.name, request.config.url);
+      const name = workerName(options.name, request.config);
       // Tabs start and attach to a hub one at a time. After a hub ends, Firefox gives tabs that ask at the same
       // moment separate new workers; taking turns, each finds the worker the first one started.
       const inTurn = <T>(attaching: () => Promise<T>): Promise<T> =>

@@ -4,6 +4,8 @@ import { test as base, expect, type Browser, type BrowserContext, type Page } fr
 import { createServer, type ViteDevServer } from 'vite';
 import { waitForStatus } from '../testing/playwright.js';
 import { startTestServer, type TestServer } from '../testing/test-server.js';
+import { startGraphqlServer, type GraphqlTestServer } from '../test/graphql-server.js';
+import { startSocketIoServer, type SocketIoTestServer } from '../test/socket-io-server.js';
 import { WebDriverBrowser } from '../test/webdriver-browser.js';
 import type { ConnectionState } from '../worker/public-types.js';
 import { LACKS } from './engines.js';
@@ -32,6 +34,13 @@ export interface TabOptions {
 interface Fixtures {
   /** A test server of this test's own, on a free loopback port, with fault controls on. */
   server: TestServer;
+  /** A real graphql-ws server of this test's own (test/graphql-server.ts). */
+  graphqlServer: GraphqlTestServer;
+  /**
+   * A real Socket.IO server of this test's own, pinging every 200 ms and closing a connection whose pong is 1 s late
+   * (a page's main thread can stall for a few hundred ms on this kind of machine; Socket.IO's default is 20 s).
+   */
+  socketIoServer: SocketIoTestServer;
   /** Skips a test whose tags need what this engine's driver lacks (e2e/engines.ts), saying so in the report. */
   engineSupport: void;
   /** Opens a tab page in `context` and waits until its client has a transport. */
@@ -84,6 +93,16 @@ export const test = base.extend<Fixtures, { vite: ViteDevServer; origin: string 
   ],
   server: async ({}, use) => {
     const server = await startTestServer({ faults: true });
+    await use(server);
+    await server.close();
+  },
+  graphqlServer: async ({}, use) => {
+    const server = await startGraphqlServer({ tokens: ['good'] });
+    await use(server);
+    await server.close();
+  },
+  socketIoServer: async ({}, use) => {
+    const server = await startSocketIoServer({ pingInterval: 200, pingTimeout: 1000, tokens: ['good'] });
     await use(server);
     await server.close();
   },

@@ -70,9 +70,11 @@ const tab = {
   errors: [] as { code: string; message: string }[],
   authCalls: () => authCalls,
   /** Per channel, what its handler received. */
-  received: {} as Record<string, { seq: number; data: unknown }[]>,
+  received: {} as Record<string, { seq: number | null; data: unknown }[]>,
   gaps: [] as { channel: string; from: number; to: number }[],
   resets: [] as { channel: string; seq: number }[],
+  /** Channels the server ended, with the error's code when it failed them. */
+  ends: [] as { channel: string; reason: string; error: string | null }[],
   unfollow: {} as Record<string, () => void>,
   /** Subscribes to `channel`, recording every message in `received[channel]`. */
   follow(channel: string, options: { last?: boolean } = {}) {
@@ -86,6 +88,9 @@ const tab = {
 };
 tab.client.on('gap', (gap) => tab.gaps.push(gap));
 tab.client.on('reset', (reset) => tab.resets.push(reset));
+tab.client.on('end', ({ channel, reason, error }) =>
+  tab.ends.push({ channel, reason, error: error?.code ?? null }),
+);
 tab.client.on('message', (message) => tab.messages.push(message));
 tab.client.on('status', (status) => {
   tab.states.push(status.state);

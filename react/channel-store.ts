@@ -5,7 +5,8 @@ import type { ChannelHandler, Client } from '../client/index.js';
 /** A channel's latest message, as `useChannel` returns it. */
 export interface ChannelMessage<T = unknown> {
   readonly data: T;
-  readonly seq: number;
+  /** `null` on a protocol that does not number messages. */
+  readonly seq: number | null;
 }
 
 interface Store {
@@ -66,7 +67,8 @@ export function follow(
       for (const handler of [...store.handlers]) handler(data, meta);
       for (const listener of [...store.listeners]) listener();
     },
-    { last },
+    // A channel the server ended is subscribed anew by the next component that follows it.
+    { last, onEnd: () => (store.unsubscribe = null) },
   );
   let following = true;
   return () => {

@@ -200,9 +200,10 @@ export function serveClient(ws: WebSocket, request: IncomingMessage, context: Co
         else if (followed.size >= options.maxChannelsPerConnection) {
           counters.refused.tooManyChannels++;
           return say({
-            type: 'error',
+            type: 'ended',
             channel,
-            message: `this connection follows ${followed.size} channels, the most allowed (maxChannelsPerConnection)`,
+            reason: `this connection follows ${followed.size} channels, the most allowed (maxChannelsPerConnection)`,
+            failed: true,
           });
         }
         followed.add(channel);
@@ -210,7 +211,12 @@ export function serveClient(ws: WebSocket, request: IncomingMessage, context: Co
           await channels.join(member, channel, after as number | null);
         } catch (error) {
           followed.delete(channel);
-          say({ type: 'error', channel, message: `cannot follow the channel: ${(error as Error).message}` });
+          say({
+            type: 'ended',
+            channel,
+            reason: `cannot follow the channel: ${(error as Error).message}`,
+            failed: true,
+          });
         }
         return;
       }

@@ -46,7 +46,10 @@ export class FakeWebSocket implements WebSocketLike {
   onmessage: ((event: { data: unknown }) => void) | null = null;
   onclose: ((event: { code: number; reason: string; wasClean: boolean }) => void) | null = null;
   onerror: ((event: unknown) => void) | null = null;
+  /** What the hub sent, decoded as JSON where it is JSON (see `frames` for the frames as they went out). */
   readonly sent: unknown[] = [];
+  /** What the hub sent, as the frames went out. */
+  readonly frames: (string | ArrayBuffer | ArrayBufferView)[] = [];
   closedWith: { code?: number | undefined; reason?: string | undefined } | null = null;
 
   /** Answers what the hub sends, like a server would (after a microtask); set per test, cleared per environment. */
@@ -68,7 +71,15 @@ export class FakeWebSocket implements WebSocketLike {
   }
   send(data: string | ArrayBuffer | ArrayBufferView) {
     if (this.readyState !== 1) throw new Error('not open');
-    const message: unknown = typeof data === 'string' ? JSON.parse(data) : data;
+    this.frames.push(data);
+    let message: unknown = data;
+    if (typeof data === 'string') {
+      try {
+        message = JSON.parse(data);
+      } catch {
+        // A protocol whose frames are not JSON: kept as text.
+      }
+    }
     this.sent.push(message);
     const server = FakeWebSocket.server;
     if (server) queueMicrotask(() => this.readyState === 1 && server(message, this));

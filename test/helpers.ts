@@ -31,7 +31,9 @@ export function recordingSink() {
     /** Each channel message as `channel:seq`, runs unrolled. */
     channelMessages: () =>
       events.flatMap((event) =>
-        event.type === 'channel' ? event.messages.map((_, i) => `${event.channel}:${event.seq + i}`) : [],
+        event.type === 'channel'
+          ? event.messages.map((_, i) => `${event.channel}:${event.seq === null ? '-' : event.seq + i}`)
+          : [],
       ),
     ofType: <T extends HubEvent['type']>(type: T) =>
       events.filter((event): event is Extract<HubEvent, { type: T }> => event.type === type),

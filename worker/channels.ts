@@ -6,7 +6,15 @@ interface Channel<Tab> {
   readonly tabs: Set<Tab>;
   /** The last sequence number delivered (or the server's head when it acknowledged); `null` until known. */
   lastSeq: number | null;
-  latest: { readonly seq: number; readonly data: unknown } | null;
+  /** The protocol's own resume point, when it has one. */
+  cursor: string | number | null;
+  latest: Latest | null;
+}
+
+/** A channel's newest message; `seq` is `null` on a channel whose protocol does not number messages. */
+export interface Latest {
+  readonly seq: number | null;
+  readonly data: unknown;
 }
 
 /** What became of an inbound channel message. */
@@ -32,6 +40,7 @@ export function createChannels<Tab>() {
     names: () => channels.keys(),
     tabsOf: (channel: string): ReadonlySet<Tab> => channels.get(channel)?.tabs ?? none,
     lastSeq: (channel: string) => channels.get(channel)?.lastSeq ?? null,
+    cursor: (channel: string) => channels.get(channel)?.cursor ?? null,
     latest: (channel: string) => channels.get(channel)?.latest ?? null,
 
     /**
@@ -44,7 +53,7 @@ export function createChannels<Tab>() {
         existing.tabs.add(tab);
         return false;
       }
-      channels.set(channel, { tabs: new Set([tab]), lastSeq: after, latest: null });
+      channels.set(channel, { tabs: new Set([tab]), lastSeq: after, cursor: null, latest: null });
       return true;
     },
 
@@ -68,6 +77,13 @@ export function createChannels<Tab>() {
       return emptied;
     },
 
+    /** The server ended the channel's subscription: it is forgotten; returns the tabs it had. */
+    end(channel: string): ReadonlySet<Tab> {
+      const state = channels.get(channel);
+      channels.delete(channel);
+      return state?.tabs ?? none;
+    },
+
     /**
      * The server acknowledged a subscription with its head `seq`: anything between what we saw and it is a gap, and a
      * head below what we saw means the server lost its history (a restart without storage), so counting starts again.
@@ -85,14 +101,23 @@ export function createChannels<Tab>() {
       return { gap: { from: last + 1, to: seq } };
     },
 
-    /** Decides what to do with an inbound message: deliver (noting any gap before it), or drop. */
-    arrive(channel: string, seq: number, data: unknown): Arrival<Tab> {
+    /**
+     * Decides what to do with an inbound message: deliver (noting any gap before it), or drop. A message without a
+     * number is always delivered.
+     */
+    arrive(channel: string, seq: number | null, data: unknown, cursor?: string | number): Arrival<Tab> {
       const state = channels.get(channel);
       if (!state) return { kind: 'unrouted' };
+      if (seq === null) {
+        if (cursor !== undefined) state.cursor = cursor;
+        state.latest = { seq, data };
+        return { kind: 'deliver', tabs: state.tabs, gap: null };
+      }
       const last = state.lastSeq;
       if (last !== null && seq <= last) return { kind: 'duplicate' };
       state.lastSeq = seq;
       state.latest = { seq, data };
+      if (cursor !== undefined) state.cursor = cursor;
       const gap = last !== null && seq > last + 1 ? { from: last + 1, to: seq - 1 } : null;
       return { kind: 'deliver', tabs: state.tabs, gap };
     },

@@ -38,7 +38,7 @@ function connection(
     settings,
     {
       status: (status) => statuses.push(status),
-      message: (data) => messages.push(data),
+      event: (event) => messages.push(event),
       error: (code, message) => errors.push(`${code}: ${message}`),
       url: async () => 'ws://test/',
       token: async () => (changes.auth ? changes.auth() : null),
@@ -280,7 +280,7 @@ describe('heartbeat', () => {
     ws.receive({ type: 'news' });
     await clock.advance(600);
     expect(last().state).toBe('open');
-    expect(messages).toEqual([{ type: 'news' }]);
+    expect(messages).toEqual([{ kind: 'other', data: { type: 'news' } }]);
   });
 
   test('ping and pong follow the options, for servers with other conventions', async () => {

@@ -8,6 +8,7 @@ import { messageOf } from './errors.js';
 import type { CloseInfo, ConnectionState, ErrorCode, Stats, Status } from './public-types.js';
 import type { HeartbeatSettings, ReconnectSettings } from './session-types.js';
 import type { WireProtocol } from './wire-protocol.js';
+import type { RoutedEvent, ServerEvent } from './wire-types.js';
 
 export interface ConnectionSettings {
   /** The largest frame the hub may send, auth and ping included. */
@@ -19,7 +20,8 @@ export interface ConnectionSettings {
 
 export interface ConnectionHooks {
   status(status: Status): void;
-  message(data: unknown): void;
+  /** A server event for the hub's channels and requests; the connection handles the rest itself. */
+  event(event: RoutedEvent): void;
   error(code: ErrorCode, message: string): void;
   /** Resolves to the URL for the next attempt (checked and absolute); rejects when none can be had. */
   url(): Promise<string>;
@@ -111,6 +113,9 @@ export function createConnection(
   };
   let lastInboundAt = 0;
   let pingSentAt: number | null = null;
+  /** A server that sends garbage is reported once per socket, not once per frame; every frame is counted. */
+  let decodeReported = false;
+  const subprotocols = settings.protocols.length > 0 ? settings.protocols : (protocol.subprotocols ?? []);
 
   function setStatus(state: ConnectionState, changes: Partial<Omit<Status, 'state'>> = {}): void {
     status = { ...status, nextAttemptAt: null, reason: null, ...changes, state };
@@ -181,60 +186,54 @@ export function createConnection(
     if (socket) dropSocket(CloseCode.Normal, 'superseded');
     let ws: WebSocketLike;
     try {
-      ws = new env.WebSocket(url, [...settings.protocols]);
+      if (protocol.url) url = protocol.url(url);
+      ws = new env.WebSocket(url, [...subprotocols]);
     } catch (error) {
       clear('connect');
       return setStatus('failed', { reason: `cannot open ${url}: ${messageOf(error)}` });
     }
     ws.binaryType = 'arraybuffer';
     socket = ws;
+    decodeReported = false;
 
     ws.onopen = () => {
       if (socket !== ws) return;
       lastInboundAt = env.now();
-      if (token === null) return opened();
-      let frame: Frame;
+      let opening: readonly unknown[];
       try {
-        frame = codec.encode(protocol.auth(token));
+        opening = handshake(token);
       } catch (error) {
-        dropSocket(CloseCode.Normal, 'auth message not encodable');
-        return failure(`the auth message could not be encoded: ${messageOf(error)}`, null);
+        dropSocket(CloseCode.Normal, 'no handshake');
+        hooks.error('transport-failed', `tabmux: the protocol's handshake failed: ${messageOf(error)}`);
+        return setStatus('failed', { reason: `the protocol's handshake failed: ${messageOf(error)}` });
       }
-      const over = oversized(frame, 'the auth');
-      if (over) {
-        dropSocket(CloseCode.Normal, 'auth message too large');
-        return failure(over, null);
+      if (opening.length === 0) return opened();
+      for (const message of opening) {
+        const problem = sendNow(ws, message, 'the handshake');
+        if (problem) {
+          dropSocket(CloseCode.Normal, 'handshake not sendable');
+          return failure(problem, null);
+        }
       }
-      ws.send(frame);
     };
     ws.onmessage = (event: { data: string | ArrayBuffer }) => {
       if (socket !== ws) return;
       lastInboundAt = env.now();
+      counters.framesIn++;
+      const pingAt = pingSentAt;
+      // Any frame proves the socket alive.
+      pingSentAt = null;
       let data: unknown;
       try {
         data = codec.decode(event.data);
       } catch (error) {
-        counters.decodeErrors++;
-        hooks.error('decode-failed', `a server frame could not be decoded: ${messageOf(error)}`);
-        return;
+        if (typeof event.data === 'string' && protocol.parseText)
+          return take(ws, protocol.parseText(event.data), pingAt);
+        return undecodable(messageOf(error));
       }
-      const pingAt = pingSentAt;
-      // Any frame proves the socket alive; a pong is the hub's own business and goes no further.
-      pingSentAt = null;
-      if (matches(data, heartbeat.pong)) {
-        counters.pongsReceived++;
-        if (pingAt !== null) {
-          status = { ...status, rttMs: env.now() - pingAt };
-          hooks.status(status);
-        }
-        return;
-      }
-      if (!ready) {
-        if (protocol.parse(data).kind === 'auth-ok') opened();
-        return;
-      }
-      counters.framesIn++;
-      hooks.message(data);
+      // A pong is the hub's own business and goes no further.
+      if (matches(data, heartbeat.pong)) return pong(pingAt);
+      take(ws, protocol.parse(data), pingAt);
     };
     ws.onerror = () => {
       // Browsers give no detail; the close event that follows carries the code. Reported, so it is not silent.
@@ -246,6 +245,76 @@ export function createConnection(
       dropSocket(event.code, event.reason);
       closed({ code: event.code, reason: event.reason, wasClean: event.wasClean }, wasReady);
     };
+  }
+
+  function handshake(token: string | null): readonly unknown[] {
+    if (protocol.handshake) return protocol.handshake(token) ?? [];
+    if (token === null) return [];
+    if (!protocol.auth)
+      throw new TypeError('the protocol has neither `handshake` nor `auth` to carry the token');
+    return [protocol.auth(token)];
+  }
+
+  /** Acts on what the protocol made of a frame: the connection's own kinds here, the rest to the hub. */
+  function take(ws: WebSocketLike, event: ServerEvent, pingAt: number | null): void {
+    if (socket !== ws) return;
+    switch (event.kind) {
+      case 'batch':
+        for (const item of event.events) take(ws, item, pingAt);
+        return;
+      case 'ready':
+      case 'auth-ok':
+        if (!ready) opened();
+        return;
+      case 'pong':
+        return pong(pingAt);
+      case 'send':
+        for (const message of event.messages) {
+          const problem = sendNow(ws, message, 'an answer of the protocol');
+          if (problem) hooks.error('encode-failed', problem);
+        }
+        return;
+      case 'close': {
+        const wasReady = ready;
+        dropSocket(event.code, event.reason);
+        return closed({ code: event.code, reason: event.reason, wasClean: true }, wasReady);
+      }
+      case 'ignore':
+        return;
+      default:
+        hooks.event(event);
+    }
+  }
+
+  function pong(pingAt: number | null): void {
+    counters.pongsReceived++;
+    if (pingAt === null) return;
+    status = { ...status, rttMs: env.now() - pingAt };
+    hooks.status(status);
+  }
+
+  function undecodable(why: string): void {
+    counters.decodeErrors++;
+    if (decodeReported) return;
+    decodeReported = true;
+    hooks.error(
+      'decode-failed',
+      `a server frame could not be decoded and was dropped: ${why} (further ones on this socket are only counted, in stats.decodeErrors)`,
+    );
+  }
+
+  /** Encodes and sends a message the hub itself owes the server; says why it could not. */
+  function sendNow(ws: WebSocketLike, message: unknown, what: string): string | null {
+    let frame: Frame;
+    try {
+      frame = codec.encode(message);
+    } catch (error) {
+      return `${what} could not be encoded: ${messageOf(error)}`;
+    }
+    const over = oversized(frame, what);
+    if (over) return over;
+    ws.send(frame);
+    return null;
   }
 
   function opened(): void {
@@ -264,7 +333,7 @@ export function createConnection(
   function closed(close: CloseInfo, wasReady: boolean): void {
     if (!wanted) return setStatus('closed', { lastClose: close });
     const what = `closed with ${close.code}${close.reason ? ` (${close.reason})` : ''}`;
-    switch (classifyClose(close.code)) {
+    switch (protocol.classifyClose?.(close.code) ?? classifyClose(close.code)) {
       case 'auth':
         if (hooks.hasAuth() && !authRetried) {
           // Once, at once, with a fresh token: an expired token is the usual cause.
@@ -323,16 +392,17 @@ export function createConnection(
     clear('heartbeat');
     if (!ready || !socket) return;
     const now = env.now();
+    if (protocol.serverPings) {
+      // The server pings; the hub only answers, and gives up on a server silent past both settings.
+      const limit = heartbeat.interval + heartbeat.timeout;
+      const silence = now - lastInboundAt;
+      if (silence < limit) return scheduleHeartbeat(limit - silence);
+      return heartbeatTimeout(`no frame from the server for ${limit} ms`);
+    }
     if (pingSentAt !== null) {
       const waited = now - pingSentAt;
       if (waited < heartbeat.timeout) return scheduleHeartbeat(heartbeat.timeout - waited);
-      counters.heartbeatTimeouts++;
-      dropSocket(CloseCode.HeartbeatTimeout, 'heartbeat timeout');
-      return failure(
-        `no answer to a ping within ${heartbeat.timeout} ms`,
-        hubClose(CloseCode.HeartbeatTimeout, 'heartbeat timeout'),
-        true,
-      );
+      return heartbeatTimeout(`no answer to a ping within ${heartbeat.timeout} ms`);
     }
     const silence = now - lastInboundAt;
     if (silence < heartbeat.interval) return scheduleHeartbeat(heartbeat.interval - silence);
@@ -352,6 +422,12 @@ export function createConnection(
     counters.pingsSent++;
     pingSentAt = now;
     scheduleHeartbeat(heartbeat.timeout);
+  }
+
+  function heartbeatTimeout(reason: string): void {
+    counters.heartbeatTimeouts++;
+    dropSocket(CloseCode.HeartbeatTimeout, 'heartbeat timeout');
+    failure(reason, hubClose(CloseCode.HeartbeatTimeout, 'heartbeat timeout'), true);
   }
 
   /** Why a frame the hub built may not go: larger than maxMessageBytes. */

@@ -7,6 +7,8 @@ const good = testConfig({ url: 'ws://server.test/' });
 
 test('a complete, valid configuration passes unchanged', () => {
   expect(checkHubConfig(good)).toEqual(good);
+  const named = { ...good, protocol: { name: 'socket.io', options: { join: 'join' } } } as const;
+  expect(checkHubConfig(named)).toEqual(named);
   expect(checkHubConfig({ ...good, url: null })).toEqual({ ...good, url: null });
 });
 
@@ -21,6 +23,10 @@ test.each([
   [{ url: 'http://server.test/' }, /`url` must be an absolute ws: or wss: URL or null/],
   [{ url: 42 }, /`url` must be an absolute ws: or wss: URL or null/],
   [{ protocols: 'chat' }, /`protocols` must be an array of strings/],
+  [{ protocol: undefined }, /`protocol` is required/],
+  [{ protocol: { name: 'mqtt', options: {} } }, /unknown protocol "mqtt"/],
+  [{ protocol: { name: 'socket.io', options: { join: 5 } } }, /`join` must be a non-empty string/],
+  [{ protocol: { name: 'graphql-ws' } }, /a protocol spec must be \{ name, options \}/],
   [
     { reconnect: { ...good.reconnect, maxAttempts: -1 } },
     /`reconnect.maxAttempts` must be a whole number ≥ 0 or Infinity/,

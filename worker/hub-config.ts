@@ -1,5 +1,6 @@
 // The hub's settings: their defaults and their rules, in one table that the client's options and the hub's own
 // check of an attaching tab both use, so a hub never runs on settings the client would have refused.
+import { checkProtocolSpec, toProtocolSpec, type ProtocolSpec } from './protocols/protocol-spec.js';
 import type { HeartbeatSettings, HubConfig, OutboxSettings, ReconnectSettings } from './session-types.js';
 
 /** The longest channel name, in UTF-16 code units: room for a GraphQL document with its variables. */
@@ -23,6 +24,7 @@ function describe(value: unknown): string {
 }
 
 export const HUB_DEFAULTS = {
+  protocol: null,
   protocols: [] as readonly string[],
   lingerMs: 1000,
   maxMessageBytes: 1024 * 1024,
@@ -90,6 +92,8 @@ export function checkNumber(path: string, value: unknown, rule: NumberRule): num
 
 /** The hub's settings as a client passes them: any part may be left out for its default. */
 export interface HubSettingsInput {
+  /** A built-in protocol's name, or `{ name, ...options }` (a custom protocol object is not the hub config's). */
+  readonly protocol?: unknown;
   readonly protocols?: string | readonly string[] | undefined;
   readonly lingerMs?: number | undefined;
   readonly maxMessageBytes?: number | undefined;
@@ -138,6 +142,7 @@ export function resolveHubSettings(input: HubSettingsInput): Omit<HubConfig, 'ur
       'tabmux: `heartbeat.pong` must be an object of the fields a pong has, e.g. { type: "pong" }',
     );
   return {
+    protocol: input.protocol === undefined ? null : toProtocolSpec(input.protocol),
     protocols: protocolList,
     lingerMs: checkNumber('lingerMs', input.lingerMs ?? HUB_DEFAULTS.lingerMs, RULES.lingerMs),
     maxMessageBytes: checkNumber(
@@ -183,8 +188,14 @@ export function checkHubConfig(value: unknown): HubConfig {
   for (const key of ['lingerMs', 'maxMessageBytes'] as const) checkNumber(key, config[key], RULES[key]);
   if ((config['heartbeat'] as Record<string, unknown>)['ping'] === undefined)
     throw new TypeError('tabmux: `heartbeat.ping` is required');
-  const settings = resolveHubSettings(config as HubSettingsInput);
-  return { url: url as string | null, ...settings };
+  const protocol = config['protocol'];
+  if (protocol === undefined) throw new TypeError("tabmux: `protocol` is required (null for tabmux's own)");
+  const settings = resolveHubSettings({ ...(config as HubSettingsInput), protocol: undefined });
+  return {
+    url: url as string | null,
+    ...settings,
+    protocol: protocol === null ? null : checkProtocolSpec(protocol as ProtocolSpec),
+  };
 }
 
 function group(name: string, value: unknown): Record<string, unknown> {

@@ -6,15 +6,15 @@ import { jsonCodec, type Codec } from './codec.js';
 import { createConnection } from './connection.js';
 import { channelProblem, checkHubConfig } from './hub-config.js';
 import { resolveEnvironment, type HubEnvironment, type TimerHandle } from './environment.js';
-import { BadRequest, errorEvent, errorInfo, refused } from './errors.js';
+import { BadRequest, errorEvent, errorInfo, messageOf, refused } from './errors.js';
 import { createOutbound } from './outbound.js';
 import { createPendingRequests, type PendingRequest } from './pending-requests.js';
 import { createAsker, type Provider } from './providers.js';
-import type { ErrorCode, Stats, Status } from './public-types.js';
+import type { ErrorCode, SendResult, Stats, Status } from './public-types.js';
 import type { HubConfig, HubEvent, TabProviders, TabSession } from './session-types.js';
 import { createBatcher, type TabQueue, type TabSink } from './tab-queue.js';
 import { defaultProtocol, type WireProtocol } from './wire-protocol.js';
-import type { ServerEvent } from './wire-types.js';
+import type { RoutedEvent } from './wire-types.js';
 
 export interface HubOptions {
   /** How messages become socket frames and back. @default jsonCodec */
@@ -54,8 +54,8 @@ interface Tab {
 export function createHub(input: HubConfig, options: HubOptions = {}): Hub {
   const config = checkHubConfig(input);
   const env = resolveEnvironment(options.environment);
-  const codec = options.codec ?? jsonCodec;
   const protocol = options.protocol ?? defaultProtocol;
+  const codec = protocol.codec ?? options.codec ?? jsonCodec;
   const id = env.generateId();
   /** In the order they attached: the newest is asked first for a token or a URL. */
   const tabs = new Set<Tab>();
@@ -83,7 +83,7 @@ export function createHub(input: HubConfig, options: HubOptions = {}): Hub {
     config,
     {
       status: (status) => broadcast({ type: 'status', status }),
-      message: (data) => route(protocol.parse(data)),
+      event: route,
       error: (code, message) => broadcast(errorEvent(code, message)),
       // No deadline of their own: the connect timeout covers the whole attempt.
       url: () => (config.url !== null ? Promise.resolve(config.url) : ask(providers('url'), 'a URL')),
@@ -105,25 +105,51 @@ export function createHub(input: HubConfig, options: HubOptions = {}): Hub {
   );
 
   const outbound = createOutbound(config, codec, connection, broadcast);
-  const transmit = outbound.control;
-  const deliver = outbound.deliver;
+
+  /** A control message goes now if the socket is ready (the hub sends its state again when it opens). */
+  function transmit(build: () => unknown, what: string): void {
+    let message: unknown;
+    try {
+      message = build();
+    } catch (error) {
+      return broadcast(
+        errorEvent('encode-failed', `${what} could not be built by the protocol: ${messageOf(error)}`),
+      );
+    }
+    if (message !== undefined) outbound.control(message, what);
+  }
+
+  /** A tab's message, built by the protocol: a builder that throws refuses it. */
+  function deliver(build: () => unknown, onSent?: () => void): SendResult {
+    let message: unknown;
+    try {
+      message = build();
+    } catch (error) {
+      return refused('not-encodable', messageOf(error));
+    }
+    return outbound.deliver(message, onSent);
+  }
+
+  function subscribeServer(channel: string): void {
+    transmit(
+      () => protocol.subscribe(channel, channels.lastSeq(channel), channels.cursor(channel)),
+      'a subscribe',
+    );
+  }
 
   function opened(): void {
     // Channels first, so that replays and live messages are subscribed before queued publishes go out.
-    for (const channel of channels.names())
-      transmit(protocol.subscribe(channel, channels.lastSeq(channel)), 'a subscribe');
+    for (const channel of channels.names()) subscribeServer(channel);
     outbound.drain();
   }
 
-  function route(event: ServerEvent): void {
-    if (event.kind !== 'batch') counters.messagesIn++;
+  function route(event: RoutedEvent): void {
+    counters.messagesIn++;
     switch (event.kind) {
-      case 'batch':
-        for (const item of event.events) route(item);
-        return;
       case 'message': {
-        if (!isSeq(event.seq, 1)) return protocolError(event.channel, badSeq(event.seq));
-        const arrival = channels.arrive(event.channel, event.seq, event.data);
+        if (event.seq !== null && !isSeq(event.seq, 1))
+          return protocolError(event.channel, badSeq(event.seq));
+        const arrival = channels.arrive(event.channel, event.seq, event.data, event.cursor);
         if (arrival.kind === 'unrouted') counters.unroutedMessages++;
         else if (arrival.kind === 'duplicate') counters.duplicatesDropped++;
         else {
@@ -142,6 +168,13 @@ export function createHub(input: HubConfig, options: HubOptions = {}): Hub {
             tab.queue.event({ type: 'reset', channel: event.channel, seq: event.seq });
         return;
       }
+      case 'end': {
+        const ended = channels.end(event.channel);
+        const error = event.failed ? errorInfo('server-error', event.reason) : null;
+        for (const tab of ended)
+          tab.queue.event({ type: 'end', channel: event.channel, reason: event.reason, error });
+        return;
+      }
       case 'reply': {
         const pending = takeRequest(event.id);
         pending?.tab.queue.event({ type: 'reply', requestId: pending.requestId, data: event.data });
@@ -157,8 +190,6 @@ export function createHub(input: HubConfig, options: HubOptions = {}): Hub {
       }
       case 'invalid':
         return protocolError(null, event.reason);
-      case 'auth-ok':
-        return;
       case 'other':
         broadcast({ type: 'message', data: event.data });
     }
@@ -213,7 +244,8 @@ export function createHub(input: HubConfig, options: HubOptions = {}): Hub {
     if (!tab.attached) return;
     tab.attached = false;
     tabs.delete(tab);
-    for (const channel of channels.removeTab(tab)) transmit(protocol.unsubscribe(channel), 'an unsubscribe');
+    for (const channel of channels.removeTab(tab))
+      transmit(() => protocol.unsubscribe(channel), 'an unsubscribe');
     requests.dropTab(tab);
     if (tabs.size > 0) networkChanged();
     if (tabs.size > 0 || disposed) return;
@@ -236,7 +268,7 @@ export function createHub(input: HubConfig, options: HubOptions = {}): Hub {
   function openSession(tab: Tab): TabSession {
     const left = () => refused('closed', 'this tab has left the hub');
     return {
-      send: (data) => (tab.attached ? deliver(data) : left()),
+      send: (data) => (tab.attached ? deliver(() => (protocol.send ? protocol.send(data) : data)) : left()),
       subscribe(request) {
         if (typeof request !== 'object' || request === null)
           bad('subscribe expects { channel, last, after }');
@@ -246,24 +278,27 @@ export function createHub(input: HubConfig, options: HubOptions = {}): Hub {
         if (after !== null && !isSeq(after, 0)) bad('`after` must be a sequence number or null');
         if (!tab.attached) return;
         const latest = channels.latest(channel);
-        if (channels.add(channel, tab, after)) transmit(protocol.subscribe(channel, after), 'a subscribe');
+        if (channels.add(channel, tab, after)) subscribeServer(channel);
         else if (last && latest) tab.queue.message(channel, latest.seq, latest.data);
       },
       unsubscribe(channel) {
         checkChannel(channel);
         if (tab.attached && channels.remove(channel, tab))
-          transmit(protocol.unsubscribe(channel), 'an unsubscribe');
+          transmit(() => protocol.unsubscribe(channel), 'an unsubscribe');
       },
       publish(channel, data) {
         checkChannel(channel);
-        return tab.attached ? deliver(protocol.publish(channel, data)) : left();
+        return tab.attached ? deliver(() => protocol.publish(channel, data)) : left();
       },
       request(requestId, data) {
         if (typeof requestId !== 'string' || requestId === '') bad('a request id must be a non-empty string');
         if (!tab.attached) return left();
         const started = requests.start(tab, requestId);
         if (!started) bad(`request ${JSON.stringify(requestId)} is already waiting for its reply`);
-        const result = deliver(protocol.request(started.hubId, data), () => (started.pending.sent = true));
+        const result = deliver(
+          () => protocol.request(started.hubId, data),
+          () => (started.pending.sent = true),
+        );
         if (result.outcome === 'refused') requests.cancel(tab, requestId);
         return result;
       },

@@ -1,5 +1,6 @@
 // Tab ⇄ hub: what a tab and its hub say to each other, whatever carries it (a SharedWorker's port, or a direct call
 // in the page). Internal to tabmux; types only. A tab's identity is the session it holds, never an argument.
+import type { ProtocolSpec } from './protocols/protocol-spec.js';
 import type { SendResult, Stats, Status, TabmuxErrorLike } from './public-types.js';
 
 /** An error as it crosses a port: plain data, rebuilt into an `Error` on the other side. */
@@ -10,13 +11,21 @@ export type HubEvent =
   | { readonly type: 'message'; readonly data: unknown }
   /**
    * Consecutive messages of `channel`, numbered `seq`, `seq + 1`, …: a run costs one envelope however long it is, so
-   * a burst is cloned to each tab at little more than the cost of its payloads.
+   * a burst is cloned to each tab at little more than the cost of its payloads. `seq` is `null` on a channel whose
+   * protocol does not number its messages.
    */
   | {
       readonly type: 'channel';
       readonly channel: string;
-      readonly seq: number;
+      readonly seq: number | null;
       readonly messages: readonly unknown[];
+    }
+  /** The server ended `channel`'s subscription (`error`: it failed); the hub forgot it (see `ChannelEnd`). */
+  | {
+      readonly type: 'end';
+      readonly channel: string;
+      readonly reason: string;
+      readonly error: ErrorInfo | null;
     }
   /** Messages `from`..`to` (inclusive) of `channel` will not reach the tab (see `Gap`). */
   | { readonly type: 'gap'; readonly channel: string; readonly from: number; readonly to: number }
@@ -69,6 +78,8 @@ export interface HeartbeatSettings {
 export interface HubConfig {
   /** The server's URL; `null` when the tabs pass a `url` function, which the hub calls before each attempt. */
   readonly url: string | null;
+  /** A built-in protocol by name and options, loaded by the hub; `null` for tabmux's own (or the host's). */
+  readonly protocol: ProtocolSpec | null;
   readonly protocols: readonly string[];
   /** Milliseconds the socket stays open after the last tab leaves. */
   readonly lingerMs: number;

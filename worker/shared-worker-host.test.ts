@@ -1,10 +1,11 @@
 // The SharedWorker host in Node: its ports are Node's MessagePorts, which Comlink drives as a browser's.
 import { transfer, wrap, type Remote } from 'comlink';
 import { afterEach, expect, test, vi } from 'vitest';
-import { fakeClock, fakeEnvironment } from '../test/fake-time.js';
+import { fakeClock, fakeEnvironment, FakeWebSocket } from '../test/fake-time.js';
 import { testConfig } from '../test/helpers.js';
 import type { AttachReply, AttachRequest, TabSession } from './session-types.js';
-import { hostSharedWorker, type SharedWorkerScopeLike } from './shared-worker-host.js';
+import { hostSharedWorker, type HostOptions, type SharedWorkerScopeLike } from './shared-worker-host.js';
+import { defaultProtocol } from './wire-protocol.js';
 
 type Door = TabSession & { attach(request: AttachRequest, events: MessagePort): AttachReply };
 const ports: MessagePort[] = [];
@@ -12,9 +13,9 @@ afterEach(() => {
   for (const port of ports.splice(0)) port.close();
 });
 
-function host() {
+function host(options: Pick<HostOptions, 'protocol'> = {}) {
   const scope: SharedWorkerScopeLike = { name: 'test', onconnect: null };
-  hostSharedWorker({ scope, locks: null, environment: fakeEnvironment(fakeClock()) });
+  hostSharedWorker({ scope, locks: null, environment: fakeEnvironment(fakeClock()), ...options });
   return {
     /** A tab's connection: Comlink's proxy of its door, and the port's refusal messages. */
     connect() {
@@ -57,4 +58,25 @@ test('a session call on a port that never attached says so, for the tab to attac
   const { connect } = host();
   const { door } = connect();
   await expect(door.send(1)).rejects.toMatchObject({ name: 'HubLostError' });
+});
+
+test('the first tab names the protocol the hub loads; a tab asking for another one is refused, saying why', async () => {
+  const { connect } = host();
+  const graphql = testConfig({ url: 'ws://server.test/', protocol: { name: 'graphql-ws', options: {} } });
+  const first = connect();
+  await first.door.attach(...attachRequest({ config: graphql }));
+  expect(FakeWebSocket.last.protocols).toEqual(['graphql-transport-ws']);
+  const other = connect();
+  await expect(other.door.attach(...attachRequest())).rejects.toThrow(
+    /is connected to ws:\/\/server.test\/ \{"name":"graphql-ws","options":\{\}\}, not ws:\/\/server.test\/ null; give this client another `name`/,
+  );
+});
+
+test('a worker entry with a protocol of its own refuses a tab that names a built-in one', async () => {
+  const { connect } = host({ protocol: defaultProtocol });
+  const tab = connect();
+  const config = testConfig({ url: 'ws://server.test/', protocol: { name: 'socket.io', options: {} } });
+  await expect(tab.door.attach(...attachRequest({ config }))).rejects.toThrow(
+    /hosts a protocol of its own, not the 'socket.io' protocol the tab asks for/,
+  );
 });

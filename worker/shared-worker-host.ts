@@ -8,10 +8,12 @@ import { checkHubConfig } from './hub-config.js';
 import { createHub, type Hub, type HubOptions } from './hub.js';
 import { globalLocks, holdLock, type LockManagerLike } from './locks.js';
 import { createDoor, guardPort, type OnRefused } from './port-door.js';
+import { loadProtocol } from './protocols/load-protocol.js';
 import { SESSION_METHODS } from './session-methods.js';
 import type {
   AttachReply,
   AttachRequest,
+  HubConfig,
   PortRefusal,
   TabSession,
   TokenProvider,
@@ -55,7 +57,6 @@ export function hostSharedWorker(options: HostOptions = {}): void {
   const locks = options.locks === undefined ? globalLocks() : options.locks;
   const hubOptions: HubOptions = {
     ...(options.codec && { codec: options.codec }),
-    ...(options.protocol && { protocol: options.protocol }),
     ...(options.environment && { environment: options.environment }),
     ...(options.retryDelay && { retryDelay: options.retryDelay }),
   };
@@ -63,6 +64,8 @@ export function hostSharedWorker(options: HostOptions = {}): void {
   const hubLock = locks ? `tabmux:${scope.name}:hub:${Math.random().toString(36).slice(2)}` : null;
   const hubLockHeld = locks && hubLock ? holdLock(locks, hubLock) : Promise.resolve();
   let hub: Hub | null = null;
+  /** The first attach makes the hub (loading a built-in protocol first); the others wait for it. */
+  let hubMade: Promise<Hub> | null = null;
   /** Refusals before the first tab made a hub; the hub counts them from its start. */
   let refusedBeforeHub = 0;
   const countRefusal = () => (hub ? hub.countBadRequest() : refusedBeforeHub++);
@@ -100,14 +103,30 @@ export function hostSharedWorker(options: HostOptions = {}): void {
       }
       if (session) refuseAttach('this port is attached already');
       await hubLockHeld;
-      if (!hub) {
-        hub = createHub(request.config, hubOptions);
-        hub.countBadRequest(refusedBeforeHub);
-      }
-      const current = hub;
-      if (current.config.url !== request.config.url) {
+      const spec = request.config.protocol;
+      if (spec && options.protocol) {
         refuseAttach(
-          `the hub named "${scope.name}" is connected to ${current.config.url ?? 'a url function'}, not ${request.config.url ?? 'a url function'}; give this client another \`name\``,
+          `this worker's entry hosts a protocol of its own, not the '${spec.name}' protocol the tab asks for; remove one of them`,
+        );
+      }
+      hubMade ??= (async () => {
+        const wire = options.protocol ?? (spec ? await loadProtocol(spec) : undefined);
+        hub = createHub(request.config, { ...hubOptions, ...(wire && { protocol: wire }) });
+        hub.countBadRequest(refusedBeforeHub);
+        return hub;
+      })();
+      let current: Hub;
+      try {
+        current = await hubMade;
+      } catch (error) {
+        hubMade = null;
+        refuseAttach(`the hub could not start: ${messageOf(error).replace(/^tabmux: /, '')}`);
+      }
+      const differs = (config: HubConfig) =>
+        `${config.url ?? 'a url function'} ${JSON.stringify(config.protocol)}`;
+      if (differs(current.config) !== differs(request.config)) {
+        refuseAttach(
+          `the hub named "${scope.name}" is connected to ${differs(current.config)}, not ${differs(request.config)}; give this client another \`name\``,
         );
       }
       const attached = current.attach((batch) => events.postMessage(batch), { auth, url });

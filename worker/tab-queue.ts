@@ -13,8 +13,8 @@ export const MAX_BATCH = 512;
 type Run = Extract<HubEvent, { type: 'channel' }> & { readonly messages: unknown[] };
 
 export interface TabQueue {
-  /** Queues a channel message; consecutive numbers of one channel share one envelope (a run). */
-  message(channel: string, seq: number, data: unknown): void;
+  /** Queues a channel message; consecutive numbers of one channel (or unnumbered ones) share one envelope (a run). */
+  message(channel: string, seq: number | null, data: unknown): void;
   event(event: HubEvent): void;
   /** Posts what is queued, now. */
   flush(): void;
@@ -65,7 +65,11 @@ export function createBatcher(env: Pick<HubEnvironment, 'now' | 'setTimeout' | '
 
       const self: TabQueue = {
         message(channel, seq, data) {
-          if (run && run.channel === channel && run.seq + run.messages.length === seq)
+          if (
+            run &&
+            run.channel === channel &&
+            (run.seq === null ? seq === null : run.seq + run.messages.length === seq)
+          )
             run.messages.push(data);
           else {
             run = { type: 'channel', channel, seq, messages: [data] };
@@ -103,7 +107,11 @@ export function createBatcher(env: Pick<HubEnvironment, 'now' | 'setTimeout' | '
           if (event.type === 'channel' && event.messages.length > 1) {
             const half = Math.ceil(event.messages.length / 2);
             postApart({ ...event, messages: event.messages.slice(0, half) });
-            postApart({ ...event, seq: event.seq + half, messages: event.messages.slice(half) });
+            postApart({
+              ...event,
+              seq: event.seq === null ? null : event.seq + half,
+              messages: event.messages.slice(half),
+            });
             return;
           }
           for (const replacement of undeliverable(event, messageOf(error))) {
@@ -129,6 +137,14 @@ export function createBatcher(env: Pick<HubEnvironment, 'now' | 'setTimeout' | '
 function undeliverable(event: HubEvent, why: string): HubEvent[] {
   switch (event.type) {
     case 'channel':
+      // Without numbers there is no gap to name; the error says what was lost.
+      if (event.seq === null)
+        return [
+          errorEvent(
+            'undeliverable',
+            `a message of channel "${event.channel}" could not be passed to this tab: ${why}`,
+          ),
+        ];
       return [
         errorEvent(
           'undeliverable',

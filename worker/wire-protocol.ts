@@ -1,20 +1,63 @@
 // How the hub's operations become a server's messages and back; the default speaks tabmux's own protocol.
+import type { CloseClass } from './close-codes.js';
+import type { Codec } from './codec.js';
 import type { ServerEvent, Wire } from './wire-types.js';
 
 /**
  * Maps the hub's operations to a server's messages and back. The default speaks tabmux's JSON protocol
- * (README.md, "Wire protocol"); a server with other conventions needs one object like this, passed to
- * `hostSharedWorker({ protocol })` (or `createClient({ protocol })` in-page).
+ * (README.md, "Wire protocol"); `'graphql-ws'` and `'socket.io'` are built in (the `protocol` option). A server with
+ * other conventions needs one object like this, passed to `createClient({ protocol })` in-page or to
+ * `hostSharedWorker({ protocol })` in a worker entry of your own.
+ *
+ * Builders return the message to send, encoded by the codec; `subscribe`, `unsubscribe` and `handshake` may return
+ * nothing to send nothing. A builder that throws refuses the tab's call (`not-encodable`, with the error's message).
+ * One object serves one hub, so it may keep state (ids it assigned, say); `handshake` marks each new socket.
  */
 export interface WireProtocol {
-  auth(token: string): unknown;
-  /** `after` is the last sequence number seen, or `null` for a channel the hub has not seen before. */
-  subscribe(channel: string, after: number | null): unknown;
+  /**
+   * Messages sent first on every new socket, before subscriptions and the outbox. `token` is the `auth` option's
+   * answer, or `null` without one. When it returns messages, the status turns `open` only once `parse` says
+   * `ready` (or `auth-ok`), within `reconnect.connectTimeout`; when it returns none, at once.
+   * @default `[auth(token)]` with a token, else none
+   */
+  handshake?(token: string | null): readonly unknown[];
+  /** The message that carries a token, when the protocol has no `handshake`. */
+  auth?(token: string): unknown;
+  /**
+   * Subscribe the connection to `channel`. `after` is the last sequence number seen and `cursor` the protocol's own
+   * resume point (see the `message` event); both are `null` for a channel the hub has not seen before.
+   */
+  subscribe(channel: string, after: number | null, cursor: string | number | null): unknown;
+  /** The last tab left `channel`. */
   unsubscribe(channel: string): unknown;
   publish(channel: string, data: unknown): unknown;
+  /** A request whose answer `parse` reports as a `reply` or an `error` with the same `id`. */
   request(id: string, data: unknown): unknown;
-  /** Classifies a decoded server message; anything unrecognised is `{ kind: 'other', data }`. */
+  /** What `client.send(data)` puts on the socket. @default `data` itself */
+  send?(data: unknown): unknown;
+  /**
+   * Classifies one decoded server message (see `ServerEvent`); anything unrecognised is `{ kind: 'other', data }`,
+   * which reaches every tab as a `message` event. Must not throw: a message it cannot read is `invalid`.
+   */
   parse(message: unknown): ServerEvent;
+  /**
+   * Reads a text frame the codec could not decode (a plain-text keep-alive of a JSON server). Without it such a
+   * frame is counted in `decodeErrors` and reported as `decode-failed`.
+   */
+  parseText?(text: string): ServerEvent;
+  /** How frames are encoded and decoded, when the protocol's are not JSON text. @default the hub's codec */
+  readonly codec?: Codec;
+  /** Subprotocols offered when the `protocols` option names none (graphql-ws: `graphql-transport-ws`). */
+  readonly subprotocols?: readonly string[];
+  /** The URL to open for the URL the app gave (Socket.IO adds its path and query). @default the URL unchanged */
+  url?(url: string): string;
+  /**
+   * The server sends the pings and the hub only answers them (Socket.IO): the hub sends none, and closes a socket
+   * that stayed silent for `heartbeat.interval + heartbeat.timeout`. @default false: the hub pings during silence
+   */
+  readonly serverPings?: boolean;
+  /** Classifies a close code of this protocol; `undefined` leaves it to tabmux's rules (close-codes.ts). */
+  classifyClose?(code: number): CloseClass | undefined;
 }
 
 export const defaultProtocol: WireProtocol = {
@@ -27,18 +70,30 @@ export const defaultProtocol: WireProtocol = {
   parse(message) {
     if (typeof message !== 'object' || message === null) return { kind: 'other', data: message };
     const m = message as Record<string, unknown>;
+    const channel = m['channel'];
     switch (m['type']) {
       case 'auth-ok':
         return { kind: 'auth-ok' };
       // The hub checks every sequence number, whatever the protocol, and reports a bad one.
       case 'subscribed':
-        if (typeof m['channel'] === 'string')
-          return { kind: 'subscribed', channel: m['channel'], seq: m['seq'] as number };
+        if (typeof channel === 'string') return { kind: 'subscribed', channel, seq: m['seq'] as number };
         return { kind: 'invalid', reason: 'a `subscribed` message without a channel' };
       case 'message':
-        if (typeof m['channel'] === 'string')
-          return { kind: 'message', channel: m['channel'], seq: m['seq'] as number, data: m['data'] };
-        return { kind: 'invalid', reason: 'a channel `message` without a channel' };
+        if (typeof channel !== 'string')
+          return { kind: 'invalid', reason: 'a channel `message` without a channel' };
+        // tabmux numbers every message; a number that is there but wrong is the hub's to report.
+        if (m['seq'] === null || m['seq'] === undefined)
+          return { kind: 'invalid', reason: `a message of channel "${channel}" without a sequence number` };
+        return { kind: 'message', channel, seq: m['seq'] as number, data: m['data'] };
+      case 'ended':
+        if (typeof channel === 'string')
+          return {
+            kind: 'end',
+            channel,
+            reason: String(m['reason'] ?? 'ended'),
+            failed: m['failed'] === true,
+          };
+        return { kind: 'invalid', reason: 'an `ended` message without a channel' };
       case 'reply':
         if (typeof m['id'] === 'string') return { kind: 'reply', id: m['id'], data: m['data'] };
         break;

@@ -51,9 +51,10 @@ const unsubscribe: Partial<Record<Channel, () => void>> = {};
 async function watch(channel: Channel): Promise<void> {
   if (unsubscribe[channel]) return;
   let shownUpTo = 0;
-  let buffered: { seq: number; data: unknown }[] | null = [];
-  const show = (seq: number, data: unknown) => {
-    if (seq <= shownUpTo) return;
+  let buffered: { seq: number | null; data: unknown }[] | null = [];
+  const show = (seq: number | null, data: unknown) => {
+    // The demo's server numbers every message; a number is how the history and the live feed are merged.
+    if (seq === null || seq <= shownUpTo) return;
     shownUpTo = seq;
     handlers[channel](data);
   };
