@@ -37,4 +37,10 @@ if (e2e) {
     );
 }
 
+// A step before the tests (build, typecheck, format) that fails leaves no report: count it as the failure it is.
+const status = Number(process.argv[2] ?? 0);
+if (status !== 0 && failed === 0) {
+  console.log(`npm test exited with ${status} and no test failed: a step before or between the tests failed`);
+  failed = 1;
+}
 console.log(`${passed} passed, ${failed} failed`);

@@ -42,12 +42,13 @@ function LatestPrice() {
 
 /** Every message, the newest first: a handler that sees each one. */
 function PriceList() {
-  const [prices, setPrices] = useState<(Price & { seq: number })[]>([]);
+  const [prices, setPrices] = useState<(Price & { seq: number | null })[]>([]);
   useSubscribe('prices', (price, { seq }) => setPrices((list) => [{ ...price, seq }, ...list].slice(0, 10)));
   return (
     <ol className="prices">
-      {prices.map((price) => (
-        <li key={price.seq} data-seq={price.seq}>
+      {prices.map((price, index) => (
+        // A channel without sequence numbers gives `seq: null`; this one is numbered, the index is a fallback.
+        <li key={price.seq ?? `at-${index}`} data-seq={price.seq ?? undefined}>
           {price.symbol} {price.eur.toFixed(2)} €
         </li>
       ))}
