@@ -10,6 +10,8 @@ describe('resolveOptions', () => {
         protocol: null,
         protocols: [],
         lingerMs: 1000,
+        channelLingerMs: 1000,
+        channelBuffer: 1000,
         maxMessageBytes: 1048576,
         outbox: { maxMessages: 1000, maxBytes: 1048576 },
         reconnect: {

@@ -93,6 +93,20 @@ export interface ClientOptions {
    * @default 1000
    */
   readonly lingerMs?: number;
+  /**
+   * Milliseconds a channel stays subscribed at the server after the last tab of this browser leaves it, so that a
+   * reload or a quick navigation costs no unsubscribe and subscribe (the returning tab gets the hub's latest message,
+   * and what it missed, at once). 0 unsubscribes at once. Set by the hub's first tab.
+   * @default the `lingerMs`
+   */
+  readonly channelLingerMs?: number;
+  /**
+   * Messages the hub keeps per channel, from which a tab catches up on what it missed: back from the back/forward
+   * cache, or after the hub stopped posting to it because it stopped reading (a frozen page). What is older is a
+   * `gap`. A whole number; 0 keeps only the latest message. Set by the hub's first tab.
+   * @default 1000
+   */
+  readonly channelBuffer?: number;
   /** Largest message a tab may send, in encoded bytes; larger sends are refused with `'too-large'`. @default 1048576 (1 MiB) */
   readonly maxMessageBytes?: number;
   /**

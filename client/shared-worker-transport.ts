@@ -113,7 +113,15 @@ async function connectWorker(
     handlers.lost(reason);
   };
 
-  channel.port1.onmessage = (event: MessageEvent<HubEvent[]>) => handlers.events(event.data);
+  channel.port1.onmessage = (event: MessageEvent<HubEvent[]>) => {
+    try {
+      handlers.events(event.data);
+    } finally {
+      // Read, handlers and all: the hub asked to hear it, and waits for a tab that stops reading (a frozen page).
+      const last = event.data.at(-1);
+      if (last?.type === 'ack') channel.port1.postMessage(last.upTo);
+    }
+  };
   worker.port.addEventListener('message', (event: MessageEvent<Partial<PortRefusal>>) => {
     if (event.data?.type === 'tabmux:refused') handlers.refused(String(event.data.message));
   });

@@ -3,11 +3,15 @@
 export const LACKS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   firefox: {
     '@cdp': 'DevTools (CDP) is Chromium-only: crashing a tab, a session with the SharedWorker',
+    '@own-chromium':
+      "the back/forward cache and page freezing are driven in a Chromium of the test's own, over CDP",
     '@v8':
       "the test relies on a limit of V8's (structured clone fails 100,000 levels deep); Firefox clones them",
   },
   webkit: {
     '@cdp': 'DevTools (CDP) is Chromium-only: crashing a tab, a session with the SharedWorker',
+    '@own-chromium':
+      "the back/forward cache and page freezing are driven in a Chromium of the test's own, over CDP",
     '@v8': "the test relies on a limit of V8's (structured clone fails 100,000 levels deep)",
     '@screenshot': "WebKit runs over classic WebDriver, without Playwright's screenshot comparison",
     '@locator': 'WebKit runs over classic WebDriver, without Playwright locators',

@@ -27,6 +27,8 @@ export interface TabOptions {
   auth?: string[];
   /** More client options, as JSON. */
   options?: Record<string, unknown>;
+  /** Channels the page follows as it loads (again after each reload). */
+  follow?: string[];
   /** The state to wait for before returning the page. @default 'open' */
   waitFor?: string;
 }
@@ -118,6 +120,7 @@ export const test = base.extend<Fixtures, { vite: ViteDevServer; origin: string 
       if (options.auth) query.set('auth', options.auth.join(','));
       if (options.options) query.set('options', JSON.stringify(options.options));
       if (options.urls) query.set('urls', options.urls.join(','));
+      if (options.follow) query.set('follow', options.follow.join(','));
       await page.goto(`${origin}/e2e/tab.html?${query}`);
       await waitForStatus(page, (options.waitFor ?? 'open') as ConnectionState);
       return page;

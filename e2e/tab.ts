@@ -73,6 +73,8 @@ const tab = {
   received: {} as Record<string, { seq: number | null; data: unknown }[]>,
   gaps: [] as { channel: string; from: number; to: number }[],
   resets: [] as { channel: string; seq: number }[],
+  /** How often the page came back from the back/forward cache. */
+  restores: 0,
   /** Channels the server ended, with the error's code when it failed them. */
   ends: [] as { channel: string; reason: string; error: string | null }[],
   unfollow: {} as Record<string, () => void>,
@@ -113,3 +115,6 @@ declare global {
 }
 window.tab = tab;
 window.createClient = createClient;
+window.addEventListener('pageshow', (event) => event.persisted && tab.restores++);
+// `?follow=A,B` follows these channels as the page loads, as an app does (a reload follows them again).
+for (const channel of params.get('follow')?.split(',') ?? []) tab.follow(channel);

@@ -4,6 +4,17 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type LaunchOptions } from '@playwright/test';
 
+/** Without the networking flags Chromium's own background connections fail on a closed network. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+] as const;
+
 /** $TABMUX_CHROMIUM, else Debian's headless shell or Chromium, else Playwright's own. */
 export function launchOptions(): LaunchOptions {
   const executablePath =
@@ -11,16 +22,7 @@ export function launchOptions(): LaunchOptions {
     ['/usr/bin/chromium-headless-shell', '/usr/bin/chromium'].find((path) => existsSync(path));
   return {
     ...(executablePath && { executablePath }),
-    // Without the networking flags Chromium's own background connections fail on a closed network.
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: [...CHROMIUM_ARGS],
   };
 }
 

@@ -27,6 +27,9 @@ export const HUB_DEFAULTS = {
   protocol: null,
   protocols: [] as readonly string[],
   lingerMs: 1000,
+  /** `null`: the same as `lingerMs`. */
+  channelLingerMs: null,
+  channelBuffer: 1000,
   maxMessageBytes: 1024 * 1024,
   outbox: { maxMessages: 1000, maxBytes: 1024 * 1024 },
   reconnect: {
@@ -40,7 +43,7 @@ export const HUB_DEFAULTS = {
     suspendedRetryDelay: 30_000,
   },
   heartbeat: { interval: 30_000, timeout: 5000, ping: { type: 'ping' }, pong: { type: 'pong' } },
-} as const satisfies Omit<HubConfig, 'url'>;
+} as const satisfies Omit<HubConfig, 'url' | 'channelLingerMs'> & { channelLingerMs: null };
 
 interface NumberRule {
   readonly min: number;
@@ -51,6 +54,8 @@ interface NumberRule {
 
 const RULES = {
   lingerMs: { min: 0 },
+  channelLingerMs: { min: 0 },
+  channelBuffer: { min: 0, whole: true },
   maxMessageBytes: { min: 1 },
   outbox: {
     maxMessages: { min: 0, whole: true },
@@ -69,6 +74,8 @@ const RULES = {
   heartbeat: { interval: { min: 0 }, timeout: { min: 1 } },
 } as const satisfies {
   lingerMs: NumberRule;
+  channelLingerMs: NumberRule;
+  channelBuffer: NumberRule;
   maxMessageBytes: NumberRule;
   outbox: Record<keyof OutboxSettings, NumberRule>;
   reconnect: Record<keyof ReconnectSettings, NumberRule>;
@@ -96,6 +103,8 @@ export interface HubSettingsInput {
   readonly protocol?: unknown;
   readonly protocols?: string | readonly string[] | undefined;
   readonly lingerMs?: number | undefined;
+  readonly channelLingerMs?: number | undefined;
+  readonly channelBuffer?: number | undefined;
   readonly maxMessageBytes?: number | undefined;
   readonly outbox?: Partial<OutboxSettings> | undefined;
   readonly reconnect?: Partial<ReconnectSettings> | undefined;
@@ -141,10 +150,17 @@ export function resolveHubSettings(input: HubSettingsInput): Omit<HubConfig, 'ur
     throw new TypeError(
       'tabmux: `heartbeat.pong` must be an object of the fields a pong has, e.g. { type: "pong" }',
     );
+  const lingerMs = checkNumber('lingerMs', input.lingerMs ?? HUB_DEFAULTS.lingerMs, RULES.lingerMs);
   return {
     protocol: input.protocol === undefined ? null : toProtocolSpec(input.protocol),
     protocols: protocolList,
-    lingerMs: checkNumber('lingerMs', input.lingerMs ?? HUB_DEFAULTS.lingerMs, RULES.lingerMs),
+    lingerMs,
+    channelLingerMs: checkNumber('channelLingerMs', input.channelLingerMs ?? lingerMs, RULES.channelLingerMs),
+    channelBuffer: checkNumber(
+      'channelBuffer',
+      input.channelBuffer ?? HUB_DEFAULTS.channelBuffer,
+      RULES.channelBuffer,
+    ),
     maxMessageBytes: checkNumber(
       'maxMessageBytes',
       input.maxMessageBytes ?? HUB_DEFAULTS.maxMessageBytes,
@@ -185,7 +201,8 @@ export function checkHubConfig(value: unknown): HubConfig {
     // Present and valid: unlike a client's options, nothing here falls back to a default.
     for (const [key, rule] of Object.entries(rules)) checkNumber(`${name}.${key}`, settings[key], rule);
   }
-  for (const key of ['lingerMs', 'maxMessageBytes'] as const) checkNumber(key, config[key], RULES[key]);
+  for (const key of ['lingerMs', 'channelLingerMs', 'channelBuffer', 'maxMessageBytes'] as const)
+    checkNumber(key, config[key], RULES[key]);
   if ((config['heartbeat'] as Record<string, unknown>)['ping'] === undefined)
     throw new TypeError('tabmux: `heartbeat.ping` is required');
   const protocol = config['protocol'];

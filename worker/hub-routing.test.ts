@@ -9,8 +9,8 @@ const message = (channel: string, seq: number, data: unknown = seq) => ({
   data,
 });
 
-test('reference counts: one subscribe per channel, one unsubscribe when its last tab leaves', async () => {
-  const { tab, open, socket } = hubHarness();
+test('reference counts: one subscribe per channel, one unsubscribe when its last tab leaves (after channelLingerMs)', async () => {
+  const { tab, open, socket, clock, hub } = hubHarness({ channelLingerMs: 500 });
   const [a, b, c] = [tab(), tab(), tab()];
   await open();
   a.session.subscribe(subscribe('A'));
@@ -18,9 +18,31 @@ test('reference counts: one subscribe per channel, one unsubscribe when its last
   c.session.subscribe(subscribe('B'));
   c.session.detach();
   a.session.unsubscribe('A');
-  expect(
-    socket().sent.map((m) => `${(m as { type: string }).type}:${(m as { channel: string }).channel}`),
-  ).toEqual(['subscribe:A', 'subscribe:B', 'unsubscribe:B']);
+  const frames = () =>
+    socket().sent.map((m) => `${(m as { type: string }).type}:${(m as { channel: string }).channel}`);
+  await clock.advance(499);
+  expect(frames()).toEqual(['subscribe:A', 'subscribe:B']);
+  expect(hub.stats().channels).toBe(2);
+  await clock.advance(1);
+  expect(frames()).toEqual(['subscribe:A', 'subscribe:B', 'unsubscribe:B']);
+  expect(hub.stats().channels).toBe(1);
+});
+
+test('a channel whose last tab comes back within its linger costs the server nothing; the tab gets the latest at once', async () => {
+  const { tab, open, socket, clock, receive, settle } = hubHarness({ channelLingerMs: 1000 });
+  const a = tab();
+  await open();
+  a.session.subscribe(subscribe('A'));
+  await receive(message('A', 1, 'x'));
+  a.session.detach();
+  await clock.advance(900);
+  // The reloaded page: a new tab, knowing nothing.
+  const b = tab();
+  b.session.subscribe(subscribe('A'));
+  await settle();
+  expect(b.channelMessages()).toEqual(['A:1']);
+  await clock.advance(5000);
+  expect(socket().sent).toEqual([{ type: 'subscribe', channel: 'A' }]);
 });
 
 test('channel messages reach only the tabs subscribed to them; a reply only the tab that asked', async () => {

@@ -1,6 +1,6 @@
 // The hub: the tabs attached to one connection, their channels, requests and outbox. Pure: no DOM.
 import type { RetryDelay } from './backoff.js';
-import { createChannels } from './channels.js';
+import { createChannels, type CatchUp } from './channels.js';
 import { CloseCode } from './close-codes.js';
 import { jsonCodec, type Codec } from './codec.js';
 import { createConnection } from './connection.js';
@@ -11,6 +11,7 @@ import { createOutbound } from './outbound.js';
 import { createPendingRequests, type PendingRequest } from './pending-requests.js';
 import { createAsker, type Provider } from './providers.js';
 import type { ErrorCode, SendResult, Stats, Status } from './public-types.js';
+import type { ReadLimits } from './read-credit.js';
 import type { HubConfig, HubEvent, TabProviders, TabSession } from './session-types.js';
 import { createBatcher, type TabQueue, type TabSink } from './tab-queue.js';
 import { defaultProtocol, type WireProtocol } from './wire-protocol.js';
@@ -25,6 +26,8 @@ export interface HubOptions {
   readonly environment?: Partial<HubEnvironment>;
   /** Replaces the backoff: milliseconds before retry number `attempt` (from 0). @default full jitter from `config.reconnect` */
   readonly retryDelay?: RetryDelay;
+  /** How far behind an acknowledging tab may fall before the hub waits for it. @default READ_LIMITS (read-credit.ts) */
+  readonly readLimits?: ReadLimits;
 }
 
 export interface Hub {
@@ -32,9 +35,15 @@ export interface Hub {
   readonly config: HubConfig;
   /**
    * Adds a tab whose events go to `sink`; the socket opens with the first tab. `providers` are the functions the tab
-   * lends (`auth`, `url`), asked before connection attempts. Returns the tab's session and the status now.
+   * lends (`auth`, `url`), asked before connection attempts. With `acknowledges`, the tab is sent `ack` events and
+   * answers each through `read(upTo)`; past a limit of unread messages the hub waits for it (tab-queue.ts). Returns
+   * the tab's session, the status now, and `read`.
    */
-  attach(sink: TabSink, providers?: TabProviders): { session: TabSession; status: Status };
+  attach(
+    sink: TabSink,
+    providers?: TabProviders,
+    flow?: { readonly acknowledges: boolean },
+  ): { session: TabSession; status: Status; read(upTo: number): void };
   stats(): Stats;
   /** Counts malformed calls that a host refused before they reached a session. */
   countBadRequest(count?: number): void;
@@ -48,6 +57,14 @@ interface Tab {
   attached: boolean;
   /** What the tab's browser last said of the network. */
   online: boolean;
+  /** While the hub waits for the tab: per channel, the first message it did not get. */
+  readonly missed: Map<string, Missed>;
+}
+
+/** The first message a waited-for tab did not get: its place in the channel, and its number if it has one. */
+interface Missed {
+  readonly n: number;
+  readonly seq: number | null;
 }
 
 /** Throws a TypeError naming the setting when `config` breaks the rules of the client's options. */
@@ -59,7 +76,9 @@ export function createHub(input: HubConfig, options: HubOptions = {}): Hub {
   const id = env.generateId();
   /** In the order they attached: the newest is asked first for a token or a URL. */
   const tabs = new Set<Tab>();
-  const channels = createChannels<Tab>();
+  const channels = createChannels<Tab>(config.channelBuffer);
+  /** Channels without tabs, still subscribed at the server until their linger ends. */
+  const lingering = new Map<string, TimerHandle>();
   const requests = createPendingRequests<Tab>(id);
   const batcher = createBatcher(env);
   const counters = {
@@ -71,6 +90,7 @@ export function createHub(input: HubConfig, options: HubOptions = {}): Hub {
     unroutedMessages: 0,
     unknownReplies: 0,
     protocolErrors: 0,
+    catchUps: 0,
   };
   let lingerTimer: TimerHandle | null = null;
   let disposed = false;
@@ -154,7 +174,10 @@ export function createHub(input: HubConfig, options: HubOptions = {}): Hub {
         else if (arrival.kind === 'duplicate') counters.duplicatesDropped++;
         else {
           if (arrival.gap) reportGap(event.channel, arrival.tabs, arrival.gap);
-          for (const tab of arrival.tabs) tab.queue.message(event.channel, event.seq, event.data);
+          for (const tab of arrival.tabs) {
+            if (tab.queue.waiting) miss(tab, event.channel, arrival.n, event.seq);
+            else tab.queue.message(event.channel, event.seq, event.data);
+          }
         }
         return;
       }
@@ -169,6 +192,9 @@ export function createHub(input: HubConfig, options: HubOptions = {}): Hub {
         return;
       }
       case 'end': {
+        // A tab that is behind gets what it missed of the channel first, while the channel still has it.
+        for (const tab of channels.tabsOf(event.channel)) catchUp(tab, event.channel);
+        stopLinger(event.channel);
         const ended = channels.end(event.channel);
         const error = event.failed ? errorInfo('server-error', event.reason) : null;
         for (const tab of ended)
@@ -226,6 +252,60 @@ export function createHub(input: HubConfig, options: HubOptions = {}): Hub {
     });
   }
 
+  /** A waited-for tab did not get message `n` of `channel`: the first such one is where its catch-up starts. */
+  function miss(tab: Tab, channel: string, n: number, seq: number | null): void {
+    if (!tab.missed.has(channel)) tab.missed.set(channel, { n, seq });
+  }
+
+  /** What `tab` missed of `channel` while the hub waited for it: from the buffer, after a gap for what it lost. */
+  function catchUp(tab: Tab, channel: string): void {
+    const missed = tab.missed.get(channel);
+    if (!missed) return;
+    tab.missed.delete(channel);
+    const owed = channels.catchUp(
+      channel,
+      missed.seq === null ? { n: missed.n } : { afterSeq: missed.seq - 1 },
+    );
+    owe(tab, channel, owed);
+  }
+
+  function owe(tab: Tab, channel: string, owed: CatchUp): void {
+    if (owed.gap) reportGap(channel, new Set([tab]), owed.gap);
+    if (owed.lost > 0) {
+      tab.queue.event(
+        errorEvent(
+          'undeliverable',
+          `${owed.lost} messages of channel "${channel}" were not passed to this tab while it was not reading, and are no longer buffered`,
+        ),
+      );
+    }
+    for (const message of owed.messages) tab.queue.message(channel, message.seq, message.data);
+  }
+
+  /** The last tab left `channel`: the server stays subscribed for channelLingerMs, for a tab that comes right back. */
+  function linger(channel: string): void {
+    if (config.channelLingerMs === 0) return unsubscribeServer(channel);
+    stopLinger(channel);
+    lingering.set(
+      channel,
+      env.setTimeout(() => {
+        lingering.delete(channel);
+        unsubscribeServer(channel);
+      }, config.channelLingerMs),
+    );
+  }
+
+  function stopLinger(channel: string): void {
+    const timer = lingering.get(channel);
+    if (timer === undefined) return;
+    env.clearTimeout(timer);
+    lingering.delete(channel);
+  }
+
+  function unsubscribeServer(channel: string): void {
+    if (channels.drop(channel)) transmit(() => protocol.unsubscribe(channel), 'an unsubscribe');
+  }
+
   function broadcast(event: HubEvent): void {
     for (const tab of tabs) tab.queue.event(event);
   }
@@ -244,8 +324,7 @@ export function createHub(input: HubConfig, options: HubOptions = {}): Hub {
     if (!tab.attached) return;
     tab.attached = false;
     tabs.delete(tab);
-    for (const channel of channels.removeTab(tab))
-      transmit(() => protocol.unsubscribe(channel), 'an unsubscribe');
+    for (const channel of channels.removeTab(tab)) linger(channel);
     requests.dropTab(tab);
     if (tabs.size > 0) networkChanged();
     if (tabs.size > 0 || disposed) return;
@@ -277,14 +356,20 @@ export function createHub(input: HubConfig, options: HubOptions = {}): Hub {
         if (typeof last !== 'boolean') bad('`last` must be a boolean');
         if (after !== null && !isSeq(after, 0)) bad('`after` must be a sequence number or null');
         if (!tab.attached) return;
+        stopLinger(channel);
+        if (channels.add(channel, tab, after)) return subscribeServer(channel);
+        // A tab back from the back/forward cache (or a new page of the same tab) says what it saw: it is owed
+        // what came since, from the channel's buffer. One that saw nothing gets the latest message.
+        const owed = after === null ? null : channels.catchUp(channel, { afterSeq: after });
         const latest = channels.latest(channel);
-        if (channels.add(channel, tab, after)) subscribeServer(channel);
-        else if (last && latest) tab.queue.message(channel, latest.seq, latest.data);
+        if (owed) {
+          if (owed.gap || owed.messages.length > 0) counters.catchUps++;
+          owe(tab, channel, owed);
+        } else if (last && latest) tab.queue.message(channel, latest.seq, latest.data);
       },
       unsubscribe(channel) {
         checkChannel(channel);
-        if (tab.attached && channels.remove(channel, tab))
-          transmit(() => protocol.unsubscribe(channel), 'an unsubscribe');
+        if (tab.attached && channels.remove(channel, tab)) linger(channel);
       },
       publish(channel, data) {
         checkChannel(channel);
@@ -321,15 +406,28 @@ export function createHub(input: HubConfig, options: HubOptions = {}): Hub {
   const hub: Hub = {
     id,
     config,
-    attach(sink, lent = {}) {
+    attach(sink, lent = {}, flow = { acknowledges: false }) {
       if (disposed) throw new Error('tabmux: this hub was disposed');
       if (lingerTimer !== null) env.clearTimeout(lingerTimer);
       lingerTimer = null;
-      const tab: Tab = { queue: batcher.queue(sink), providers: lent, attached: true, online: true };
+      const tab: Tab = {
+        queue: batcher.queue(sink, {
+          acknowledges: flow.acknowledges,
+          ...(options.readLimits && { limits: options.readLimits }),
+          caughtUp: () => {
+            counters.catchUps++;
+            for (const channel of [...tab.missed.keys()]) catchUp(tab, channel);
+          },
+        }),
+        providers: lent,
+        attached: true,
+        online: true,
+        missed: new Map(),
+      };
       tabs.add(tab);
       counters.tabsAttachedTotal++;
       connection.start();
-      return { session: openSession(tab), status: connection.status };
+      return { session: openSession(tab), status: connection.status, read: (upTo) => tab.queue.read(upTo) };
     },
     countBadRequest(count = 1) {
       counters.badRequests += count;
@@ -344,6 +442,8 @@ export function createHub(input: HubConfig, options: HubOptions = {}): Hub {
         outboxMessages: outbound.queuedMessages,
         outboxBytes: outbound.queuedBytes,
         pendingRequests: requests.size,
+        tabsWaiting: [...tabs].filter((tab) => tab.queue.waiting).length,
+        maxUnread: Math.max(0, ...[...tabs].map((tab) => tab.queue.unread)),
         socket: connection.socketState,
         state: connection.status.state,
         hubId: id,
@@ -352,6 +452,8 @@ export function createHub(input: HubConfig, options: HubOptions = {}): Hub {
     dispose() {
       disposed = true;
       if (lingerTimer !== null) env.clearTimeout(lingerTimer);
+      for (const timer of lingering.values()) env.clearTimeout(timer);
+      lingering.clear();
       connection.stop(CloseCode.Normal, 'hub disposed');
       batcher.flushAll();
       for (const tab of tabs) tab.attached = false;

@@ -151,6 +151,12 @@ export interface Stats {
   readonly unknownReplies: number;
   /** Requests waiting for a reply. */
   readonly pendingRequests: number;
+  /** Tabs that stopped reading (a frozen page), to which the hub posts no channel messages until they read again. */
+  readonly tabsWaiting: number;
+  /** Messages and events posted to a tab and not yet read, the most of any tab (bounded; see `tabsWaiting`). */
+  readonly maxUnread: number;
+  /** Tabs caught up from the channel buffer: back from the back/forward cache, or reading again after a wait. */
+  readonly catchUps: number;
   /** Sockets this hub has opened over its life. */
   readonly connections: number;
   /** Tabs that ever attached to this hub. */

@@ -34,6 +34,8 @@ export type HubEvent =
   | { readonly type: 'reply'; readonly requestId: string; readonly data: unknown }
   | { readonly type: 'reply-error'; readonly requestId: string; readonly error: ErrorInfo }
   | { readonly type: 'status'; readonly status: Status }
+  /** Ends a batch when the hub wants to know the tab read it: the tab answers `upTo` on the events port. */
+  | { readonly type: 'ack'; readonly upTo: number }
   | { readonly type: 'error'; readonly error: ErrorInfo };
 
 /** How a tab subscribes to a channel. */
@@ -83,6 +85,10 @@ export interface HubConfig {
   readonly protocols: readonly string[];
   /** Milliseconds the socket stays open after the last tab leaves. */
   readonly lingerMs: number;
+  /** Milliseconds a channel stays subscribed at the server after its last tab leaves. */
+  readonly channelLingerMs: number;
+  /** Messages kept per channel for tabs that come back or fall behind (0: only the latest). */
+  readonly channelBuffer: number;
   /** Largest encoded message a tab may send, in bytes. */
   readonly maxMessageBytes: number;
   readonly outbox: OutboxSettings;

@@ -129,7 +129,13 @@ export function hostSharedWorker(options: HostOptions = {}): void {
           `the hub named "${scope.name}" is connected to ${differs(current.config)}, not ${differs(request.config)}; give this client another \`name\``,
         );
       }
-      const attached = current.attach((batch) => events.postMessage(batch), { auth, url });
+      const attached = current.attach(
+        (batch) => events.postMessage(batch),
+        { auth, url },
+        { acknowledges: true },
+      );
+      // The tab answers the hub's `ack` events on the events port, with how far it has read.
+      events.onmessage = (event: MessageEvent<unknown>) => attached.read(event.data as number);
       session = attached.session;
       session.network(request.online !== false);
       if (locks && request.tabLock) {

@@ -1,6 +1,7 @@
 // Per-tab batching: what the hub has for a tab waits in the tab's queue and leaves in one post per tick.
 import type { HubEnvironment } from './environment.js';
 import { errorEvent, errorInfo, messageOf } from './errors.js';
+import { createReadCredit, type ReadLimits } from './read-credit.js';
 import type { HubEvent } from './session-types.js';
 
 /** Receives a tab's events, a batch at a time. */
@@ -16,16 +17,36 @@ export interface TabQueue {
   /** Queues a channel message; consecutive numbers of one channel (or unnumbered ones) share one envelope (a run). */
   message(channel: string, seq: number | null, data: unknown): void;
   event(event: HubEvent): void;
-  /** Posts what is queued, now. */
+  /** Posts what is queued, now (nothing while the tab is waited for). */
   flush(): void;
+  /**
+   * The tab stopped reading and the hub waits for it: the caller keeps channel messages back (they are caught up
+   * from the channel's buffer later); other events are held here, at most `MAX_HELD`.
+   */
+  readonly waiting: boolean;
+  /** The tab acknowledged reading `upTo` items (the `ack` event it was sent); ignored unless the hub asked for it. */
+  read(upTo: number): void;
+  /** Items posted to the tab and not yet acknowledged (0 for a tab that does not acknowledge). */
+  readonly unread: number;
+}
+
+/** How a tab reads: `acknowledges` tabs (across a port) are asked how far they read, and waited for past a limit. */
+export interface ReadFlow {
+  readonly acknowledges: boolean;
+  /** The tab read everything after a wait: the hub catches it up (before its held events go out). */
+  readonly caughtUp?: () => void;
+  readonly limits?: ReadLimits;
 }
 
 export interface Batcher {
   /** A queue for one tab's sink. */
-  queue(sink: TabSink): TabQueue;
+  queue(sink: TabSink, flow?: ReadFlow): TabQueue;
   /** Posts every queue's batch now. */
   flushAll(): void;
 }
+
+/** Events held for a waited-for tab, beyond which plain messages and errors are dropped (and counted). */
+export const MAX_HELD = 1000;
 
 /**
  * Tab queues that share one flush schedule. Idle, a lone message goes out on a microtask: no timer between it and
@@ -56,12 +77,16 @@ export function createBatcher(env: Pick<HubEnvironment, 'now' | 'setTimeout' | '
 
   return {
     flushAll,
-    queue(sink) {
+    queue(sink, flow = { acknowledges: false }) {
       let events: HubEvent[] = [];
       /** Messages in `events`, counting each message of a run. */
       let count = 0;
       /** The run at the end of `events`, if the last event queued is one. */
       let run: Run | null = null;
+      const credit = flow.acknowledges ? createReadCredit(flow.limits) : null;
+      let waiting = false;
+      /** Events dropped while the tab was waited for. */
+      let dropped = 0;
 
       const self: TabQueue = {
         message(channel, seq, data) {
@@ -78,17 +103,46 @@ export function createBatcher(env: Pick<HubEnvironment, 'now' | 'setTimeout' | '
           queued();
         },
         event(event) {
+          if (waiting && !hold(event)) return;
           events.push(event);
           run = null;
           queued();
         },
+        get waiting() {
+          return waiting;
+        },
+        get unread() {
+          return credit?.unread ?? 0;
+        },
+        read(upTo) {
+          if (!credit || typeof upTo !== 'number' || !credit.read(upTo) || !waiting) return;
+          waiting = false;
+          flow.caughtUp?.();
+          if (dropped > 0) {
+            events.push(
+              errorEvent(
+                'undeliverable',
+                `${dropped} events (server messages outside channels, errors) were dropped while this tab was not reading`,
+              ),
+            );
+            count++;
+            dropped = 0;
+          }
+          if (events.length > 0) schedule(self);
+        },
         flush() {
-          if (events.length === 0) return;
+          if (events.length === 0 || waiting) return;
           const batch = events;
+          const items = count;
           events = [];
           count = 0;
           run = null;
           dirty.delete(self);
+          if (credit) {
+            const { ask, wait } = credit.posting(items);
+            if (ask !== null) batch.push({ type: 'ack', upTo: ask });
+            waiting = wait;
+          }
           try {
             sink(batch);
           } catch {
@@ -127,6 +181,23 @@ export function createBatcher(env: Pick<HubEnvironment, 'now' | 'setTimeout' | '
       function queued(): void {
         if (++count >= MAX_BATCH) self.flush();
         else schedule(self);
+      }
+
+      /**
+       * Whether a waited-for tab keeps `event`: the latest status replaces an older one; replies and channel events
+       * are always kept (requests and channels bound them); past MAX_HELD, plain messages and errors are dropped.
+       */
+      function hold(event: HubEvent): boolean {
+        if (event.type === 'status') {
+          const older = events.findIndex((held) => held.type === 'status');
+          if (older >= 0) {
+            events[older] = event;
+            return false;
+          }
+        }
+        if (count < MAX_HELD || (event.type !== 'message' && event.type !== 'error')) return true;
+        dropped++;
+        return false;
       }
       return self;
     },
