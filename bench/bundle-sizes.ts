@@ -18,6 +18,17 @@ const ENTRIES = {
   leader: 'bench/bundles/leader.ts',
 } as const;
 
+/** What a chunk of a build is, from its file name (`<module>-<hash>.js`). */
+function labelOf(file: string, app: string): string {
+  const stem = file.replace(/-[\w-]{8}\.js$/, '');
+  if (stem === 'shared-worker') return `${app} worker`;
+  if (stem === 'hub') return `${app} in-page hub (loaded only without SharedWorker)`;
+  if (stem === 'load-protocol') return `${app} protocol loader (loaded with either hub)`;
+  if (stem === 'graphql-ws' || stem === 'socket-io')
+    return `${app} protocol '${stem === 'socket-io' ? 'socket.io' : stem}' (loaded only when named)`;
+  return `${app} client`;
+}
+
 export async function measureBundles(): Promise<BundleSize[]> {
   const sizes: BundleSize[] = [{ name: 'plain WebSocket', minBytes: 0, gzipBytes: 0 }];
   for (const [name, entry] of Object.entries(ENTRIES)) {
@@ -35,17 +46,17 @@ export async function measureBundles(): Promise<BundleSize[]> {
           rollupOptions: { input: { [name]: entry } },
         },
       });
-      for (const file of await readdir(join(outDir, 'assets'))) {
+      const listed = new Set(sizes.map((size) => size.name));
+      for (const file of (await readdir(join(outDir, 'assets'))).sort()) {
         if (!file.endsWith('.js')) continue;
         const code = await readFile(join(outDir, 'assets', file));
         const app = name === 'tabmux-react' ? 'tabmux with tabmux/react' : name;
-        // The worker and the in-page hub are the same for both tabmux entries: listed once.
+        // The worker, the in-page hub and the protocols are the same for both tabmux entries: listed once.
         if (name === 'tabmux-react' && !file.startsWith('tabmux-react')) continue;
-        const label = file.startsWith('shared-worker')
-          ? `${app} worker`
-          : file.startsWith('hub')
-            ? `${app} in-page hub (loaded only without SharedWorker)`
-            : `${app} client`;
+        const label = labelOf(file, app);
+        // A protocol is emitted twice, for the worker's module graph and the in-page hub's: one is ever loaded.
+        if (listed.has(label)) continue;
+        listed.add(label);
         sizes.push({
           name: label,
           minBytes: code.byteLength,

@@ -12,6 +12,10 @@ export const CONTENDERS = [
 ] as const;
 export type Contender = (typeof CONTENDERS)[number];
 
+/** The parts of a run; `npm run bench:quick` runs only the first two. */
+export const PHASES = ['latency', 'throughput', 'join', 'heap', 'storm', 'bundles'] as const;
+export type Phase = (typeof PHASES)[number];
+
 export interface BenchOptions {
   /** Tab counts, each run in a fresh browser context. */
   readonly tabs: readonly number[];
@@ -26,6 +30,11 @@ export interface BenchOptions {
   readonly hubs: number;
   /** Attach/detach cycles of the memory phase. */
   readonly cycles: number;
+  readonly phases: readonly Phase[];
+  /** Results go to bench/results/<out>.{json,md,svg}. */
+  readonly out: string;
+  /** Names this build in the goals row appended to bench/results/<out>-goals.md. */
+  readonly label: string;
 }
 
 const LIMITS = {
@@ -49,6 +58,9 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       contenders: { type: 'string', default: CONTENDERS.join(',') },
       hubs: { type: 'string', default: '1000' },
       cycles: { type: 'string', default: '1000' },
+      phases: { type: 'string', default: PHASES.join(',') },
+      out: { type: 'string', default: 'latest' },
+      label: { type: 'string', default: 'this build' },
     },
   });
   const list = (option: 'tabs' | 'rates', text: string) => text.split(',').map((part) => whole(option, part));
@@ -68,6 +80,20 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     }
     return name as Contender;
   });
+  const phases = values.phases.split(',').map((name) => {
+    if (!PHASES.includes(name as Phase)) {
+      throw new Error(`--phases: unknown ${JSON.stringify(name)}; choose from ${PHASES.join(', ')}`);
+    }
+    return name as Phase;
+  });
+  if (!/^[a-z0-9-]{1,40}$/.test(values.out)) {
+    throw new Error(
+      `--out: a file name of lowercase letters, digits and dashes; got ${JSON.stringify(values.out)}`,
+    );
+  }
+  if (values.label.length > 60 || /[|\n]/.test(values.label)) {
+    throw new Error('--label: at most 60 characters, without | or a line break');
+  }
   return {
     tabs: list('tabs', values.tabs),
     rates: list('rates', values.rates),
@@ -76,5 +102,8 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     contenders,
     hubs: whole('hubs', values.hubs),
     cycles: whole('cycles', values.cycles),
+    phases,
+    out: values.out,
+    label: values.label,
   };
 }

@@ -140,6 +140,31 @@ export function renderMarkdown(results: Results): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** Header of the goals table (issue 16): each row one run, the ratios taken side by side within it. */
+export const GOALS_HEADER = [
+  '| build | run at | 4 tabs: throughput, % of ceiling (goal ≥ 90%) | 1 tab: throughput, % of relay (≥ 90%) | 1 tab: p99 at 1,000/s over the relay (≤ 0.5 ms) | 4 tabs: p99 at 1,000/s over a socket per tab (≤ 0 ms) | 16 tabs: p99 at 1,000/s (≤ 5 ms) | tabmux p50 / p99, 1 tab (ms) |',
+  '| --- | --- | --- | --- | --- | --- | --- | --- |',
+].join('\n');
+
+/** The goals row of a run: what a figure needs that the run did not measure is `–`. */
+export function renderGoalsRow(results: Results): string {
+  const run = (contender: Contender, tabs: number) =>
+    results.runs.find((r) => r.contender === contender && r.tabs === tabs);
+  const at1000 = (contender: Contender, tabs: number) =>
+    run(contender, tabs)?.rates.find((r) => r.rate === 1000) ?? null;
+  const perTab = (contender: Contender, tabs: number) => run(contender, tabs)?.throughput?.perTab ?? null;
+  const share = (a: number | null, b: number | null) =>
+    a === null || b === null ? '–' : `${((a / b) * 100).toFixed(0)}%`;
+  const over = (a: RateResult | null, b: RateResult | null) => {
+    if (!a || !b) return '–';
+    const added = a.p99 - b.p99;
+    return `${added >= 0 ? '+' : '−'}${Math.abs(added).toFixed(2)} ms (${a.p99.toFixed(2)} vs ${b.p99.toFixed(2)})`;
+  };
+  const one = at1000('tabmux-shared', 1);
+  const sixteen = at1000('tabmux-shared', 16);
+  return `| ${results.options.label} | ${results.at.slice(0, 16).replace('T', ' ')} | ${share(perTab('tabmux-shared', 4), ceilingOf(results, 4))} | ${share(perTab('tabmux-shared', 1), perTab('relay', 1))} | ${over(one, at1000('relay', 1))} | ${over(at1000('tabmux-shared', 4), at1000('plain', 4))} | ${sixteen ? `${sixteen.p99.toFixed(2)} ms` : '–'} | ${one ? `${ms(one.p50)} / ${ms(one.p99)}` : '–'} |`;
+}
+
 /** Two panels: throughput as a share of the ceiling per tab count, and the storm's attempts per 100 ms. */
 export function renderSvg(results: Results): string {
   const width = 760;

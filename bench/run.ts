@@ -2,13 +2,20 @@
 // the reference server (in a process of its own). Writes bench/results/latest.{json,md,svg} and prints the table.
 // Every load is bounded in count and time and targets loopback only; a contender that fails is reported, and the run
 // goes on. Not part of `npm test`.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { measureBundles } from './bundle-sizes.js';
 import { treeCpuMs } from './cpu.js';
-import { parseBenchOptions, type BenchOptions, type Contender } from './options.js';
-import { renderMarkdown, renderSvg, type Results, type RunResult } from './report.js';
+import { parseBenchOptions, type BenchOptions, type Contender, type Phase } from './options.js';
+import {
+  GOALS_HEADER,
+  renderGoalsRow,
+  renderMarkdown,
+  renderSvg,
+  type Results,
+  type RunResult,
+} from './report.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
 import { runStorm } from './storm.js';
 import { attachToWorkerHeap, heapGrowth } from './worker-heap.js';
@@ -30,12 +37,15 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const now = () => performance.timeOrigin + performance.now();
 
 function withLimit<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  return Promise.race([
-    promise,
-    sleep(ms).then(() => Promise.reject(new Error(`${what} took over ${ms} ms`))),
-  ]);
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms);
+  });
+  // Cleared when the phase ends, or its timer alone keeps the process alive for the rest of the limit.
+  return Promise.race([promise, limit]).finally(() => clearTimeout(timer));
 }
 
+const runs = (phase: Phase) => options.phases.includes(phase);
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? null;
 
 // Build the adapter pages once, as an app would ship them.
@@ -107,7 +117,7 @@ async function runOne(contender: Contender, tabs: number): Promise<RunResult> {
     const connections = (await server.stats()).connections;
     const result: RunResult = { contender, tabs, connections, rates: [], throughput: null, joinMs: null };
 
-    for (const rate of options.rates) {
+    for (const rate of runs('latency') ? options.rates : []) {
       for (const page of pages) await page.evaluate(() => window.bench.reset());
       const count = rate * options.duration;
       const before = {
@@ -142,7 +152,7 @@ async function runOne(contender: Contender, tabs: number): Promise<RunResult> {
     // median of three, as one burst on a shared 2-core machine can land on a busy moment.
     const bursts: number[] = [];
     let complete = true;
-    for (let i = 0; i < BURSTS; i++) {
+    for (let i = 0; i < (runs('throughput') ? BURSTS : 0); i++) {
       for (const page of pages) await page.evaluate(() => window.bench.reset());
       const burstStart = now();
       await stream(contender, pages, name, options.burst, 0);
@@ -157,10 +167,10 @@ async function runOne(contender: Contender, tabs: number): Promise<RunResult> {
       complete &&= slowest >= options.burst;
       bursts.push(slowest / ((lastAt - burstStart) / 1000));
     }
-    result.throughput = { perTab: median(bursts)!, bursts, complete };
+    if (bursts.length > 0) result.throughput = { perTab: median(bursts)!, bursts, complete };
 
     // Tab join: a new tab on a busy channel (100 messages/s), from its first line of script to its first message.
-    if (contender !== 'ceiling') {
+    if (contender !== 'ceiling' && runs('join')) {
       const busy = server.stream(name, 100 * 30, 100);
       const joins: number[] = [];
       for (let i = 0; i < 5; i++) {
@@ -254,7 +264,7 @@ try {
       }
     }
   }
-  if (options.contenders.includes('tabmux-shared')) {
+  if (options.contenders.includes('tabmux-shared') && runs('heap')) {
     process.stdout.write(`worker heap over ${options.cycles} attach/detach cycles… `);
     try {
       results.heap = await withLimit(heapCycles(), PHASE_LIMIT_MS, 'the heap phase');
@@ -268,10 +278,12 @@ try {
       console.log(`failed: ${(error as Error).message}`);
     }
   }
-  process.stdout.write(`reconnect storm of ${options.hubs} hubs… `);
-  results.storm = await withLimit(runStorm(options.hubs), PHASE_LIMIT_MS, 'the storm');
-  console.log('done');
-  results.bundles = await measureBundles();
+  if (runs('storm')) {
+    process.stdout.write(`reconnect storm of ${options.hubs} hubs… `);
+    results.storm = await withLimit(runStorm(options.hubs), PHASE_LIMIT_MS, 'the storm');
+    console.log('done');
+  }
+  if (runs('bundles')) results.bundles = await measureBundles();
 } finally {
   await browser.close();
   await browserServer.close();
@@ -281,7 +293,15 @@ try {
 
 await mkdir('bench/results', { recursive: true });
 const markdown = renderMarkdown(results);
-await writeFile('bench/results/latest.json', `${JSON.stringify(results, null, 2)}\n`);
-await writeFile('bench/results/latest.md', markdown);
-await writeFile('bench/results/latest.svg', renderSvg(results));
-console.log(`\n${markdown}`);
+const out = `bench/results/${options.out}`;
+await writeFile(`${out}.json`, `${JSON.stringify(results, null, 2)}\n`);
+await writeFile(`${out}.md`, markdown);
+await writeFile(`${out}.svg`, renderSvg(results));
+// Every run adds its row of goal ratios, so runs of several builds and days sit side by side.
+const goals = `${out}-goals.md`;
+const existing = await readFile(goals, 'utf8').catch(() => '');
+if (!existing)
+  await writeFile(goals, `# Goals of issue 16, run by run (\`${options.out}\`)\n\n${GOALS_HEADER}\n`);
+const row = renderGoalsRow(results);
+await appendFile(goals, `${row}\n`);
+console.log(`\n${markdown}\n${GOALS_HEADER}\n${row}`);

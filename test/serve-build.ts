@@ -12,12 +12,15 @@ export interface ServedBuild {
   close(): Promise<void>;
 }
 
-/** `input`: the HTML entry to build; the project's own (the demo) when left out. */
-export async function serveBuild(input?: string): Promise<ServedBuild> {
+/**
+ * `input`: the HTML entry to build; the project's own (the demo) when left out. `minify: false` keeps function names
+ * for a profiler.
+ */
+export async function serveBuild(input?: string, { minify = true } = {}): Promise<ServedBuild> {
   const outDir = await mkdtemp(join(tmpdir(), 'tabmux-build-'));
   await build({
     logLevel: 'error',
-    build: { outDir, emptyOutDir: true, ...(input && { rollupOptions: { input } }) },
+    build: { outDir, emptyOutDir: true, minify, ...(input && { rollupOptions: { input } }) },
   });
   const served = await preview({
     logLevel: 'error',

@@ -59,8 +59,8 @@ export interface TestServer {
   publish(data: unknown): number;
   /** Publishes `data` on `channel`; resolves with its sequence number (it is sent before this returns). */
   publishTo(channel: string, data: unknown): Promise<number>;
-  /** Sends a text frame exactly as given, JSON or not, to every socket. */
-  publishRaw(text: string): number;
+  /** Sends a frame exactly as given to every socket: text (JSON or not), or binary bytes. */
+  publishRaw(frame: string | Uint8Array): number;
   /** Closes every socket with `code`. */
   closeAll(code: number, reason?: string): void;
   /** Refuses the next `count` handshakes with HTTP 503. */
@@ -258,8 +258,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     stats: () => ({ ...tabmux.stats(), ...extra, heads: broker.heads() }),
     publish: (data) => tabmux.broadcast(data),
     publishTo: (channel, data) => tabmux.publish(channel, data),
-    publishRaw(text) {
-      for (const ws of sockets) ws.send(text);
+    publishRaw(frame) {
+      for (const ws of sockets) ws.send(frame);
       return sockets.size;
     },
     closeAll(code, reason = '') {

@@ -1,5 +1,6 @@
 // The hub: the tabs attached to one connection, their channels, requests and outbox. Pure: no DOM.
 import type { RetryDelay } from './backoff.js';
+import { copyOfBinary, movableBuffer } from './binary-transfer.js';
 import { createChannels, type CatchUp } from './channels.js';
 import { CloseCode } from './close-codes.js';
 import { jsonCodec, type Codec } from './codec.js';
@@ -36,13 +37,14 @@ export interface Hub {
   /**
    * Adds a tab whose events go to `sink`; the socket opens with the first tab. `providers` are the functions the tab
    * lends (`auth`, `url`), asked before connection attempts. With `acknowledges`, the tab is sent `ack` events and
-   * answers each through `read(upTo)`; past a limit of unread messages the hub waits for it (tab-queue.ts). Returns
-   * the tab's session, the status now, and `read`.
+   * answers each through `read(upTo)`; past a limit of unread messages the hub waits for it (tab-queue.ts). With
+   * `transfers`, the sink posts across a port, so binary data the tab alone reads is moved to it (see `TabSink`).
+   * Returns the tab's session, the status now, and `read`.
    */
   attach(
     sink: TabSink,
     providers?: TabProviders,
-    flow?: { readonly acknowledges: boolean },
+    flow?: { readonly acknowledges: boolean; readonly transfers?: boolean },
   ): { session: TabSession; status: Status; read(upTo: number): void };
   stats(): Stats;
   /** Counts malformed calls that a host refused before they reached a session. */
@@ -59,6 +61,8 @@ interface Tab {
   online: boolean;
   /** While the hub waits for the tab: per channel, the first message it did not get. */
   readonly missed: Map<string, Missed>;
+  /** Its sink moves the buffers it is given (a port); an in-page tab shares the hub's objects anyway. */
+  readonly transfers: boolean;
 }
 
 /** The first message a waited-for tab did not get: its place in the channel, and its number if it has one. */
@@ -80,7 +84,7 @@ export function createHub(input: HubConfig, options: HubOptions = {}): Hub {
   /** Channels without tabs, still subscribed at the server until their linger ends. */
   const lingering = new Map<string, TimerHandle>();
   const requests = createPendingRequests<Tab>(id);
-  const batcher = createBatcher(env);
+  const batcher = createBatcher(env, () => tabs.size);
   const counters = {
     messagesIn: 0,
     badRequests: 0,
@@ -91,6 +95,7 @@ export function createHub(input: HubConfig, options: HubOptions = {}): Hub {
     unknownReplies: 0,
     protocolErrors: 0,
     catchUps: 0,
+    transferred: 0,
   };
   let lingerTimer: TimerHandle | null = null;
   let disposed = false;
@@ -169,14 +174,21 @@ export function createHub(input: HubConfig, options: HubOptions = {}): Hub {
       case 'message': {
         if (event.seq !== null && !isSeq(event.seq, 1))
           return protocolError(event.channel, badSeq(event.seq));
-        const arrival = channels.arrive(event.channel, event.seq, event.data, event.cursor);
+        // Binary data for a channel's only tab is moved to it; the channel's buffer keeps a copy.
+        const binary = movableBuffer(event.data);
+        const movable = binary && onlyTransferring(channels.tabsOf(event.channel)) ? binary : null;
+        const kept = movable ? copyOfBinary(event.data) : event.data;
+        const arrival = channels.arrive(event.channel, event.seq, kept, event.cursor);
         if (arrival.kind === 'unrouted') counters.unroutedMessages++;
         else if (arrival.kind === 'duplicate') counters.duplicatesDropped++;
         else {
           if (arrival.gap) reportGap(event.channel, arrival.tabs, arrival.gap);
           for (const tab of arrival.tabs) {
             if (tab.queue.waiting) miss(tab, event.channel, arrival.n, event.seq);
-            else tab.queue.message(event.channel, event.seq, event.data);
+            else if (movable) {
+              counters.transferred++;
+              tab.queue.message(event.channel, event.seq, event.data, movable);
+            } else tab.queue.message(event.channel, event.seq, event.data);
           }
         }
         return;
@@ -216,8 +228,13 @@ export function createHub(input: HubConfig, options: HubOptions = {}): Hub {
       }
       case 'invalid':
         return protocolError(null, event.reason);
-      case 'other':
-        broadcast({ type: 'message', data: event.data });
+      case 'other': {
+        const binary = movableBuffer(event.data);
+        const movable = binary && onlyTransferring(tabs) ? binary : null;
+        if (!movable) return broadcast({ type: 'message', data: event.data });
+        counters.transferred++;
+        for (const tab of tabs) tab.queue.event({ type: 'message', data: event.data }, movable);
+      }
     }
   }
 
@@ -304,6 +321,13 @@ export function createHub(input: HubConfig, options: HubOptions = {}): Hub {
 
   function unsubscribeServer(channel: string): void {
     if (channels.drop(channel)) transmit(() => protocol.unsubscribe(channel), 'an unsubscribe');
+  }
+
+  /** Whether `to` is one tab, whose sink moves buffers. */
+  function onlyTransferring(to: ReadonlySet<Tab>): boolean {
+    if (to.size !== 1) return false;
+    for (const tab of to) return tab.transfers;
+    return false;
   }
 
   function broadcast(event: HubEvent): void {
@@ -423,6 +447,7 @@ export function createHub(input: HubConfig, options: HubOptions = {}): Hub {
         attached: true,
         online: true,
         missed: new Map(),
+        transfers: flow.transfers === true,
       };
       tabs.add(tab);
       counters.tabsAttachedTotal++;

@@ -157,6 +157,8 @@ export interface Stats {
   readonly maxUnread: number;
   /** Tabs caught up from the channel buffer: back from the back/forward cache, or reading again after a wait. */
   readonly catchUps: number;
+  /** Binary messages (an `ArrayBuffer` or a view of a whole one) moved to their only tab instead of copied. */
+  readonly transferred: number;
   /** Sockets this hub has opened over its life. */
   readonly connections: number;
   /** Tabs that ever attached to this hub. */

@@ -130,9 +130,9 @@ export function hostSharedWorker(options: HostOptions = {}): void {
         );
       }
       const attached = current.attach(
-        (batch) => events.postMessage(batch),
+        (batch, transfer) => events.postMessage(batch, transfer ?? []),
         { auth, url },
-        { acknowledges: true },
+        { acknowledges: true, transfers: true },
       );
       // The tab answers the hub's `ack` events on the events port, with how far it has read.
       events.onmessage = (event: MessageEvent<unknown>) => attached.read(event.data as number);

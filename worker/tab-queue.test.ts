@@ -1,11 +1,14 @@
 import { expect, test } from 'vitest';
 import { fakeClock } from '../test/fake-time.js';
 import type { HubEvent } from './session-types.js';
-import { createBatcher, MAX_BATCH } from './tab-queue.js';
+import { createBatcher, flushWindowMs, MAX_BATCH } from './tab-queue.js';
 
-function setup() {
+function setup(tabs = 1) {
   const clock = fakeClock();
-  const batcher = createBatcher({ ...clock, queueMicrotask: (callback) => queueMicrotask(callback) });
+  const batcher = createBatcher(
+    { ...clock, queueMicrotask: (callback) => queueMicrotask(callback) },
+    () => tabs,
+  );
   const batches: HubEvent[][] = [];
   const queue = batcher.queue((batch) => batches.push(batch));
   return { clock, batcher, batches, queue };
@@ -34,6 +37,28 @@ test('under load (a flush in this very millisecond) the next batch waits for a t
     { type: 'message', data: 2 },
     { type: 'message', data: 3 },
   ]);
+});
+
+test('with many tabs, continuous traffic is posted at most once per window; a quiet spell goes out at once', async () => {
+  expect([1, 4, 5, 8, 12, 16, 64].map(flushWindowMs)).toEqual([0, 0, 2, 2, 3, 4, 4]);
+  const { batches, queue, clock } = setup(16);
+  queue.message('A', 1, 'x');
+  await Promise.resolve();
+  expect(batches).toHaveLength(1);
+  // 1 ms later: the window (4 ms for 16 tabs) is not over, so the next post waits for its end.
+  await clock.advance(1);
+  queue.message('A', 2, 'y');
+  queue.message('A', 3, 'z');
+  await clock.advance(2);
+  expect(batches).toHaveLength(1);
+  await clock.advance(1);
+  expect(batches).toHaveLength(2);
+  expect(batches[1]).toEqual([{ type: 'channel', channel: 'A', seq: 2, messages: ['y', 'z'] }]);
+  // After a quiet spell longer than the window, a message leaves on a microtask again.
+  await clock.advance(10);
+  queue.message('A', 4, 'w');
+  await Promise.resolve();
+  expect(batches).toHaveLength(3);
 });
 
 test('consecutive numbers of a channel share a run; another event or a skipped number ends it', async () => {
