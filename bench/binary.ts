@@ -5,6 +5,7 @@ import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';
 import { treeCpuMs } from './cpu.js';
+import { checkOption } from './check-option.js';
 import { until } from './until.js';
 import { launchOptions } from '../test/browsers.js';
 import { serveBuild } from '../test/serve-build.js';
@@ -24,12 +25,7 @@ const kib = Number(values.kib);
 const rate = Number(values.rate);
 const seconds = Number(values.seconds);
 const burst = Number(values.burst);
-const check = (ok: boolean, message: string) => {
-  if (!ok) {
-    console.error(`bench:binary: ${message}`);
-    process.exit(2);
-  }
-};
+const check = (ok: boolean, message: string) => checkOption('bench:binary', ok, message);
 check(Number.isInteger(kib) && kib >= 1 && kib <= 1024, '--kib: 1 to 1024');
 check(Number.isInteger(rate) && rate >= 1 && rate <= 2000, '--rate: 1 to 2000 frames a second');
 check(Number.isInteger(seconds) && seconds >= 1 && seconds <= 30, '--seconds: 1 to 30');

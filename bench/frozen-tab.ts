@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { startTestServer } from '../testing/test-server.js';
 import { fullChromium, launchOwnChromium } from '../test/own-chromium.js';
 import { serveBuild } from '../test/serve-build.js';
+import { checkOption } from './check-option.js';
 import { until } from './until.js';
 
 const { values } = parseArgs({
@@ -18,11 +19,11 @@ const { values } = parseArgs({
 });
 const rate = Number(values.rate);
 const seconds = Number(values.seconds);
-if (!Number.isInteger(rate) || rate < 1 || rate > 20_000)
-  throw new Error('--rate: 1 to 20000 messages a second');
-if (!Number.isFinite(seconds) || seconds < 1 || seconds > 600) throw new Error('--seconds: 1 to 600');
+const check = (ok: boolean, message: string) => checkOption('bench:frozen', ok, message);
+check(Number.isInteger(rate) && rate >= 1 && rate <= 20_000, '--rate: 1 to 20000 messages a second');
+check(Number.isFinite(seconds) && seconds >= 1 && seconds <= 600, '--seconds: 1 to 600');
 const executable = fullChromium();
-if (!executable) throw new Error("the bench needs Debian's full chromium (apt-get install chromium)");
+check(executable !== null, "it needs Debian's full chromium (apt-get install chromium)");
 
 /** Proportional set size of a process, in MB (Linux). */
 async function pss(pid: number): Promise<number> {
@@ -38,7 +39,7 @@ async function renderers(): Promise<Map<number, number>> {
 
 const served = await serveBuild('e2e/tab.html');
 const server = await startTestServer({ replayLimit: 1000 });
-const own = await launchOwnChromium(executable);
+const own = await launchOwnChromium(executable!);
 
 try {
   const url = `${served.origin}/e2e/tab.html?${new URLSearchParams({ ws: server.url, name: 'frozen' })}`;

@@ -6,6 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';
 import { startServerProcess } from './server-process.js';
+import { checkOption } from './check-option.js';
 import { until } from './until.js';
 import { launchOptions } from '../test/browsers.js';
 import { serveBuild } from '../test/serve-build.js';
@@ -22,13 +23,12 @@ const { values } = parseArgs({
 const rate = Number(values.rate);
 const seconds = Number(values.seconds);
 const top = Number(values.top);
-if (!Number.isInteger(rate) || rate < 1 || rate > 50_000)
-  throw new Error('--rate: 1 to 50000 messages a second');
-if (!Number.isInteger(seconds) || seconds < 1 || seconds > 30) throw new Error('--seconds: 1 to 30');
-if (!Number.isInteger(top) || top < 1 || top > 50) throw new Error('--top: 1 to 50');
 const contender = values.contender;
-if (contender !== 'tabmux-shared' && contender !== 'relay')
-  throw new Error('--contender: tabmux-shared or relay');
+const check = (ok: boolean, message: string) => checkOption('bench:profile', ok, message);
+check(Number.isInteger(rate) && rate >= 1 && rate <= 50_000, '--rate: 1 to 50000 messages a second');
+check(Number.isInteger(seconds) && seconds >= 1 && seconds <= 30, '--seconds: 1 to 30');
+check(Number.isInteger(top) && top >= 1 && top <= 50, '--top: 1 to 50');
+check(contender === 'tabmux-shared' || contender === 'relay', '--contender: tabmux-shared or relay');
 
 interface ProfileNode {
   id: number;
