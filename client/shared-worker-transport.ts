@@ -3,6 +3,7 @@
 import { proxy, releaseProxy, transfer, wrap, type Remote } from 'comlink';
 import { TimeoutError, withDeadline } from '../worker/deadline.js';
 import { globalLocks, holdLock } from '../worker/locks.js';
+import type { Status } from '../worker/public-types.js';
 import type {
   AttachReply,
   AttachRequest,
@@ -113,7 +114,12 @@ async function connectWorker(
     handlers.lost(reason);
   };
 
+  /** Until the client takes the link: the newest status the port carried, newer than the attach reply's. */
+  let portStatus: Status | null = null;
+  let handedOver = false;
   channel.port1.onmessage = (event: MessageEvent<HubEvent[]>) => {
+    if (!handedOver)
+      for (const hubEvent of event.data) if (hubEvent.type === 'status') portStatus = hubEvent.status;
     try {
       handlers.events(event.data);
     } finally {
@@ -173,7 +179,11 @@ async function connectWorker(
     }),
   );
   return {
-    reply,
+    // Read when the client takes the link: any status that came on the port by then is newer than the reply's.
+    get reply() {
+      handedOver = true;
+      return portStatus ? { ...reply, status: portStatus } : reply;
+    },
     session,
     detach() {
       if (!attached) return;

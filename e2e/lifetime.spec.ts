@@ -114,6 +114,23 @@ test('a lone tab reloaded 3 times keeps its one connection where the worker outl
   expect(server.stats()).toMatchObject({ connections: 1, totalConnections: expected });
 });
 
+test('40 reloads of a lone tab: after each its client is open, whatever the order of the hub reply and its events', async ({
+  context,
+  openTab,
+}) => {
+  // In WebKit the worker ends with the page, and the new hub's `open` could reach the tab before the attach reply
+  // that still said `connecting`: the reply won, and the tab stayed `connecting` under an open hub (1 reload in 10
+  // to 30, seen failing).
+  const page = await openTab(context, { lingerMs: 3000 });
+  for (let reload = 1; reload <= 40; reload++) {
+    await page.reload();
+    await page.waitForFunction(() => window.tab?.client.status.state === 'open', undefined, {
+      timeout: 10_000,
+    });
+  }
+  expect((await tabStats(page)).tabs).toBe(1);
+});
+
 test('after the linger the socket closes; without an extended lifetime, as soon as the worker ends with its last tab', async ({
   context,
   server,
