@@ -42,8 +42,11 @@ test.describe('in a Chromium started without Playwright’s switches @own-chromi
   let server: TestServer;
 
   test.beforeAll(async ({}, testInfo) => {
+    // Skipped outside Chromium: freezing a page and its back/forward cache are driven over CDP (issue 17).
     test.skip(testInfo.project.name !== 'chromium', 'Chromium only (see the tag)');
     const executable = fullChromium();
+    // Skipped without Debian's full chromium: the headless shell never restores from the back/forward cache;
+    // .ci/run installs it, so CI runs these tests.
     test.skip(
       !executable,
       "Debian's full `chromium` is not installed (the headless shell has no back/forward cache)",

@@ -37,6 +37,7 @@ test.afterAll(async () => {
 });
 
 test('installed from its tarball, every entry point imports in Node', async ({}, testInfo) => {
+  // Skipped outside the chromium project: it checks the package in Node, so one engine runs it (issue 11).
   test.skip(
     testInfo.project.name !== 'chromium',
     'about the package, not a browser: run in the chromium project',
@@ -48,6 +49,7 @@ test('installed from its tarball, every entry point imports in Node', async ({},
 });
 
 test('the package holds a LICENSE, and every source map carries its sources', async ({}, testInfo) => {
+  // Skipped outside the chromium project: it checks the package in Node, so one engine runs it (issue 11).
   test.skip(
     testInfo.project.name !== 'chromium',
     'about the package, not a browser: run in the chromium project',
@@ -194,6 +196,7 @@ test.describe('a Vite app with the README snippet', () => {
 });
 
 test('installed from git, the package builds itself and imports', async ({}, testInfo) => {
+  // Skipped outside the chromium project: it checks the package in Node, so one engine runs it (issue 11).
   test.skip(
     testInfo.project.name !== 'chromium',
     'about the package, not a browser: run in the chromium project',
