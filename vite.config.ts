@@ -32,6 +32,8 @@ export default defineConfig({
   optimizeDeps: { include: ['comlink'] },
   test: {
     include: [
+      'protocol/**/*.test.ts',
+      'hub/**/*.test.ts',
       'worker/**/*.test.ts',
       'client/**/*.test.ts',
       'server/**/*.test.ts',

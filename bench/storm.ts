@@ -2,9 +2,9 @@
 // Three strategies with the same bounds: tabmux's full jitter, no jitter, and jitter that the cap flattens.
 import WebSocket from 'ws';
 import { startTestServer } from '../testing/test-server.js';
-import { fullJitter, type RetryDelay } from '../worker/backoff.js';
-import type { WebSocketConstructor } from '../worker/environment.js';
-import { createHub, type Hub } from '../worker/hub.js';
+import { fullJitter, type RetryDelay } from '../hub/backoff.js';
+import type { WebSocketConstructor } from '../hub/environment.js';
+import { createHub, type Hub } from '../hub/hub.js';
 import { testConfig } from '../test/helpers.js';
 import { until } from './until.js';
 

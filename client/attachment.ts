@@ -1,7 +1,7 @@
 // Keeps this tab attached to a hub: tries the transports in order, and attaches again when the hub is lost.
-import { messageOf } from '../worker/errors.js';
-import type { ErrorCode, Status } from '../worker/public-types.js';
-import type { HubConfig, HubEvent, TabProviders } from '../worker/session-types.js';
+import { messageOf } from '../hub/errors.js';
+import type { ErrorCode, Status } from '../protocol/public-types.js';
+import type { HubConfig, HubEvent, TabProviders } from '../protocol/session-types.js';
 import { inPageTransport } from './in-page-transport.js';
 import { normalizeUrl, type ResolvedOptions, type UrlFunction } from './options.js';
 import { sharedWorkerTransport } from './shared-worker-transport.js';

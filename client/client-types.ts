@@ -1,5 +1,5 @@
 // The client's public shape: its methods, events and the rules they follow. Types only.
-import type { Gap, Reset, SendResult, Stats, Status } from '../worker/public-types.js';
+import type { Gap, Reset, SendResult, Stats, Status } from '../protocol/public-types.js';
 import type { Listener } from './emitter.js';
 import type { TabmuxError } from './errors.js';
 import type { ChannelEnd, ChannelHandler, SubscribeOptions } from './subscriptions.js';

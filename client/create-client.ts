@@ -1,9 +1,9 @@
 // createClient: the one thing an app imports. One API whatever carries the hub.
-import { TimeoutError } from '../worker/deadline.js';
-import { messageOf, refused } from '../worker/errors.js';
-import { channelProblem } from '../worker/hub-config.js';
-import type { SendResult, Stats, Status } from '../worker/public-types.js';
-import type { HubEvent } from '../worker/session-types.js';
+import { TimeoutError } from '../hub/deadline.js';
+import { messageOf, refused } from '../hub/errors.js';
+import { channelProblem } from '../protocol/channel-name.js';
+import type { SendResult, Stats, Status } from '../protocol/public-types.js';
+import type { HubEvent } from '../protocol/session-types.js';
 import { createAttachment } from './attachment.js';
 import type { AnyChannels, ChannelMap, Client, ClientEvents, RequestOptions } from './client-types.js';
 import { createEmitter, rethrowApart } from './emitter.js';
@@ -12,7 +12,8 @@ import { resolveOptions, type ClientOptions } from './options.js';
 import { watchPage } from './page-lifecycle.js';
 import { createRequests } from './requests.js';
 import { createSubscriptions, type ChannelHandler, type SubscribeOptions } from './subscriptions.js';
-import { HubLostError, type HubLink } from './transport.js';
+import { HubLostError } from '../protocol/errors.js';
+import type { HubLink } from './transport.js';
 
 /** The status before any hub has answered. */
 export const INITIAL_STATUS: Status = {

@@ -1,7 +1,7 @@
 // The hub runs inside this page: one socket for this tab alone, the same session as through a SharedWorker.
-import type { RetryDelay } from '../worker/backoff.js';
-import type { WebSocketConstructor } from '../worker/environment.js';
-import type { WireProtocol } from '../worker/wire-protocol.js';
+import type { RetryDelay } from '../hub/backoff.js';
+import type { WebSocketConstructor } from '../hub/environment.js';
+import type { WireProtocol } from '../hub/wire-protocol.js';
 import { remoteSession, type Transport } from './transport.js';
 
 export function inPageTransport(
@@ -14,11 +14,10 @@ export function inPageTransport(
     canBeUsed: () => WebSocketImpl !== undefined || typeof globalThis.WebSocket === 'function',
     async attach({ config, online }, handlers, providers) {
       // Loaded only when needed: browsers with SharedWorker (most) never download the hub into the page.
-      const { createHub } = await import('../worker/hub.js');
+      const { createHub } = await import('../hub/hub.js');
       const spec = config.protocol;
       const wire =
-        protocol ??
-        (spec && (await (await import('../worker/protocols/load-protocol.js')).loadProtocol(spec)));
+        protocol ?? (spec && (await (await import('../hub/protocols/load-protocol.js')).loadProtocol(spec)));
       const hub = createHub(config, {
         environment: WebSocketImpl ? { WebSocket: WebSocketImpl } : {},
         ...(retryDelay && { retryDelay }),

@@ -2,11 +2,12 @@
 export { createClient } from './create-client.js';
 export type { ChannelMap, Client, ClientEvents, RequestOptions } from './client-types.js';
 export type { ChannelEnd, ChannelHandler, SubscribeOptions } from './subscriptions.js';
-export { defaultProtocol, type WireProtocol } from '../worker/wire-protocol.js';
-export type { ServerEvent } from '../worker/wire-types.js';
-export type { Codec, Frame } from '../worker/codec.js';
-export { graphqlChannel, type GraphqlOperation } from '../worker/protocols/graphql-channel.js';
-export type { GraphqlWsOptions, ProtocolName, SocketIoOptions } from '../worker/protocols/protocol-spec.js';
+export { defaultProtocol, type WireProtocol } from '../hub/wire-protocol.js';
+export { HubLostError } from '../protocol/errors.js';
+export type { ServerEvent } from '../hub/server-event.js';
+export type { Codec, Frame } from '../hub/codec.js';
+export { graphqlChannel, type GraphqlOperation } from '../hub/protocols/graphql-channel.js';
+export type { GraphqlWsOptions, ProtocolName, SocketIoOptions } from '../protocol/protocol-spec.js';
 export { TabmuxError } from './errors.js';
 export type {
   ClientOptions,
@@ -18,7 +19,7 @@ export type {
   UrlFunction,
 } from './options.js';
 export type { TransportName } from './transport.js';
-export { classifyClose, CloseCode, type CloseClass } from '../worker/close-codes.js';
+export { classifyClose, CloseCode, type CloseClass } from '../protocol/close-codes.js';
 export type {
   CloseInfo,
   ConnectionState,
@@ -29,5 +30,5 @@ export type {
   SendResult,
   Stats,
   Status,
-} from '../worker/public-types.js';
-export type { TokenProvider } from '../worker/session-types.js';
+} from '../protocol/public-types.js';
+export type { TokenProvider } from '../protocol/session-types.js';

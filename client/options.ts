@@ -1,15 +1,15 @@
 // The client's options: what each one does, its default, and the checks that refuse a bad one at createClient.
-import type { RetryDelay } from '../worker/backoff.js';
-import type { WebSocketConstructor } from '../worker/environment.js';
-import { checkNumber, HUB_DEFAULTS, resolveHubSettings } from '../worker/hub-config.js';
-import type { HubConfig, TokenProvider } from '../worker/session-types.js';
+import type { RetryDelay } from '../hub/backoff.js';
+import type { WebSocketConstructor } from '../hub/environment.js';
+import { checkNumber, HUB_DEFAULTS, resolveHubSettings } from '../hub/hub-config.js';
+import type { HubConfig, TokenProvider } from '../protocol/session-types.js';
 import {
   PROTOCOL_NAMES,
   type GraphqlWsOptions,
   type ProtocolName,
   type SocketIoOptions,
-} from '../worker/protocols/protocol-spec.js';
-import type { WireProtocol } from '../worker/wire-protocol.js';
+} from '../protocol/protocol-spec.js';
+import type { WireProtocol } from '../hub/wire-protocol.js';
 
 export type TransportOption = 'auto' | 'shared-worker' | 'in-page';
 

@@ -1,5 +1,5 @@
 // This tab's requests waiting for their replies, each with its own timeout.
-import type { ErrorInfo } from '../worker/session-types.js';
+import type { ErrorInfo } from '../protocol/session-types.js';
 import { TabmuxError } from './errors.js';
 
 interface Pending {

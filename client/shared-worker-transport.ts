@@ -1,9 +1,10 @@
 // The hub runs in a SharedWorker shared by every tab of this browser profile. Control calls go through Comlink; the
 // hub's events arrive in batches on a plain MessagePort, because a Comlink call per message costs 2–3×.
 import { proxy, releaseProxy, transfer, wrap, type Remote } from 'comlink';
-import { TimeoutError, withDeadline } from '../worker/deadline.js';
-import { globalLocks, holdLock } from '../worker/locks.js';
-import type { Status } from '../worker/public-types.js';
+import { TimeoutError, withDeadline } from '../hub/deadline.js';
+import { globalLocks, holdLock } from '../hub/locks.js';
+import { HubLostError, rebuildHubLost } from '../protocol/errors.js';
+import type { Status } from '../protocol/public-types.js';
 import type {
   AttachReply,
   AttachRequest,
@@ -14,9 +15,9 @@ import type {
   TabSession,
   TokenProvider,
   UrlProvider,
-} from '../worker/session-types.js';
+} from '../protocol/session-types.js';
 import { defaultWorker } from './default-worker.js';
-import { HubLostError, remoteSession, type HubLink, type LinkHandlers, type Transport } from './transport.js';
+import { remoteSession, type HubLink, type LinkHandlers, type Transport } from './transport.js';
 
 export interface SharedWorkerTransportOptions {
   readonly name: string;
@@ -171,10 +172,10 @@ async function connectWorker(
       Promise.race([(remote[method] as (...a: typeof args) => Promise<unknown>)(...args), gone]),
       options.callTimeoutMs,
       `the hub did not answer ${method}() within ${options.callTimeoutMs} ms`,
-    ).catch((error: unknown) => {
+    ).catch((thrown: unknown) => {
+      const error = rebuildHubLost(thrown);
       // A hub that does not answer, or no longer knows this tab (replaced under it), is attached to again.
-      if (error instanceof TimeoutError || (error as Error | null)?.name === 'HubLostError')
-        lose((error as Error).message);
+      if (error instanceof TimeoutError || error instanceof HubLostError) lose(error.message);
       throw error;
     }),
   );

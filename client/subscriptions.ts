@@ -1,5 +1,5 @@
 // This tab's handlers per channel. The hub is told of a channel once, whatever the number of handlers.
-import type { SubscribeRequest } from '../worker/session-types.js';
+import type { SubscribeRequest } from '../protocol/session-types.js';
 import type { TabmuxError } from './errors.js';
 
 /**

@@ -1,5 +1,5 @@
 // A way to reach a hub. The client tries its transports in order and uses the first that attaches.
-import { SESSION_METHODS } from '../worker/session-methods.js';
+import { SESSION_METHODS } from '../protocol/session-methods.js';
 import type {
   AttachReply,
   AttachRequest,
@@ -7,7 +7,7 @@ import type {
   RemoteSession,
   TabProviders,
   TabSession,
-} from '../worker/session-types.js';
+} from '../protocol/session-types.js';
 
 export type TransportName = 'shared-worker' | 'in-page';
 
@@ -38,11 +38,6 @@ export interface Transport {
     providers: TabProviders,
     again: boolean,
   ): Promise<HubLink>;
-}
-
-/** A call that was under way when the tab's link to the hub ended. */
-export class HubLostError extends Error {
-  override readonly name = 'HubLostError';
 }
 
 /** A session whose every method goes through `call` (which may add a timeout, or a port). */

@@ -7,7 +7,7 @@ import { startTestServer, type TestServer } from '../testing/test-server.js';
 import { startGraphqlServer, type GraphqlTestServer } from '../test/graphql-server.js';
 import { startSocketIoServer, type SocketIoTestServer } from '../test/socket-io-server.js';
 import { WebDriverBrowser } from '../test/webdriver-browser.js';
-import type { ConnectionState } from '../worker/public-types.js';
+import type { ConnectionState } from '../protocol/public-types.js';
 import { LACKS } from './engines.js';
 
 export interface TabOptions {

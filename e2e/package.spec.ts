@@ -42,10 +42,10 @@ test('installed from its tarball, every entry point imports in Node', async ({},
     testInfo.project.name !== 'chromium',
     'about the package, not a browser: run in the chromium project',
   );
-  const script = `const [c, h, s] = await Promise.all([import('tabmux'), import('tabmux/hub'), import('tabmux/server')]);
-    console.log(typeof c.createClient, typeof h.createHub, typeof s.createTabmuxServer, typeof s.redisBroker);`;
+  const script = `const [c, h, w, s] = await Promise.all([import('tabmux'), import('tabmux/hub'), import('tabmux/worker/host'), import('tabmux/server')]);
+    console.log(typeof c.createClient, typeof h.createHub, typeof w.hostSharedWorker, typeof s.createTabmuxServer, typeof s.redisBroker);`;
   const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: app });
-  expect(stdout.trim()).toBe('function function function function');
+  expect(stdout.trim()).toBe('function function function function function');
 });
 
 test('the package holds a LICENSE, and every source map carries its sources', async ({}, testInfo) => {

@@ -1,7 +1,7 @@
 // Built-in protocols against the real servers from npm: graphql-ws and Socket.IO, on both transports. A SharedWorker
 // shares one connection among the tabs; in-page, each tab has its own, and everything else must be the same.
 import type { Page } from '@playwright/test';
-import { graphqlChannel } from '../worker/protocols/graphql-channel.js';
+import { graphqlChannel } from '../hub/protocols/graphql-channel.js';
 import { expect, test, type TabOptions } from './fixtures.js';
 
 const TRANSPORTS = ['shared-worker', 'in-page'] as const;

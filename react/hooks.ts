@@ -1,7 +1,7 @@
 // The hooks: the connection's status, a channel's latest message, and every message of a channel.
 import { useCallback, useEffect, useRef, useSyncExternalStore } from 'react';
 import type { ChannelHandler, Status } from '../client/index.js';
-import { channelProblem } from '../worker/hub-config.js';
+import { channelProblem } from '../protocol/channel-name.js';
 import { follow, latestOf, type ChannelMessage } from './channel-store.js';
 import { useTabmux } from './provider.js';
 

@@ -2,9 +2,10 @@
 // one client from harming the others (rate, buffered bytes, channels, auth and idle timeouts).
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
-import { channelProblem } from '../worker/hub-config.js';
+import type { Wire } from '../protocol/wire-messages.js';
+import { encodeBatch, encodeMessage, isProblem, parseClientFrame } from '../protocol/wire.js';
 import type { LocalChannels, Member } from './local-channels.js';
-import { ServerCloseCode } from './close-codes.js';
+import { CloseCode } from '../protocol/close-codes.js';
 import type { ResolvedServerOptions } from './options.js';
 import type { ClientInfo } from './types.js';
 
@@ -61,7 +62,7 @@ export function serveClient(ws: WebSocket, request: IncomingMessage, context: Co
   let refilledAt = performance.now();
 
   const member: Member = { send: (text) => queue(text) };
-  const say = (message: unknown) => queue(JSON.stringify(message));
+  const say = (message: Wire.ServerMessage) => queue(encodeMessage(message));
 
   function queue(text: string): void {
     if (closing) return;
@@ -79,14 +80,14 @@ export function serveClient(ws: WebSocket, request: IncomingMessage, context: Co
     outgoing = [];
     for (let i = 0; i < texts.length && !closing; i += BATCH_LIMIT) {
       const part = texts.slice(i, i + BATCH_LIMIT);
-      write(part.length === 1 ? part[0]! : `{"type":"batch","messages":[${part.join(',')}]}`, part.length);
+      write(encodeBatch(part), part.length);
     }
   }
 
   /** Pongs and auth answers go at once, alone, after what was queued before them. */
-  function sayAlone(message: unknown): void {
+  function sayAlone(message: Wire.ServerMessage): void {
     flush();
-    if (!closing) write(JSON.stringify(message), 1);
+    if (!closing) write(encodeMessage(message), 1);
   }
 
   function write(frame: string, messages: number): void {
@@ -98,7 +99,7 @@ export function serveClient(ws: WebSocket, request: IncomingMessage, context: Co
     // A client that does not read would make the server hold everything for it: it is let go instead.
     if (ws.bufferedAmount > options.maxBufferedBytes) {
       counters.refused.slowConsumers++;
-      close(ServerCloseCode.SlowConsumer, 'slow consumer: it did not read what it was sent', true);
+      close(CloseCode.SlowConsumer, 'slow consumer: it did not read what it was sent', true);
     }
   }
 
@@ -114,7 +115,7 @@ export function serveClient(ws: WebSocket, request: IncomingMessage, context: Co
     ? null
     : setTimeout(() => {
         counters.refused.authTimeouts++;
-        close(ServerCloseCode.Unauthorized, `no auth within ${options.authTimeoutMs} ms`);
+        close(CloseCode.Unauthorized, `no auth within ${options.authTimeoutMs} ms`);
       }, options.authTimeoutMs);
   let idleTimer: NodeJS.Timeout | null = null;
   const resetIdle = () => {
@@ -122,7 +123,7 @@ export function serveClient(ws: WebSocket, request: IncomingMessage, context: Co
     if (idleTimer) clearTimeout(idleTimer);
     idleTimer = setTimeout(() => {
       counters.refused.idle++;
-      close(ServerCloseCode.GoingAway, `idle for ${options.idleTimeoutMs} ms`);
+      close(CloseCode.GoingAway, `idle for ${options.idleTimeoutMs} ms`);
     }, options.idleTimeoutMs);
   };
   resetIdle();
@@ -146,21 +147,12 @@ export function serveClient(ws: WebSocket, request: IncomingMessage, context: Co
     resetIdle();
     if (!withinRate()) {
       counters.refused.rateLimited++;
-      return close(
-        ServerCloseCode.TooManyMessages,
-        `more than ${options.rateLimit.perSecond} messages a second`,
-      );
+      return close(CloseCode.TooManyMessages, `more than ${options.rateLimit.perSecond} messages a second`);
     }
-    let message: unknown;
-    try {
-      if (isBinary) throw new Error('binary frames are not part of the protocol');
-      message = JSON.parse(raw.toString());
-    } catch (error) {
-      return refuse(`a frame that is not JSON: ${(error as Error).message}`);
-    }
-    if (typeof message !== 'object' || message === null || Array.isArray(message))
-      return refuse('a frame that is not a message object');
-    void handle(message as Record<string, unknown>).catch((error: unknown) =>
+    if (isBinary) return refuse('a frame that is not JSON: binary frames are not part of the protocol');
+    const message = parseClientFrame(raw.toString());
+    if (isProblem(message)) return refuse(message.problem);
+    void handle(message).catch((error: unknown) =>
       say({ type: 'error', message: `the server failed: ${(error as Error)?.message ?? String(error)}` }),
     );
   });
@@ -181,21 +173,16 @@ export function serveClient(ws: WebSocket, request: IncomingMessage, context: Co
     say({ type: 'error', message: why });
   }
 
-  async function handle(message: Record<string, unknown>): Promise<void> {
-    const type = message['type'];
+  async function handle(message: Wire.ClientMessage): Promise<void> {
     if (!authenticated) return authenticate(message);
-    const channel = message['channel'];
-    switch (type) {
+    switch (message.type) {
       case 'ping':
         return sayAlone({ type: 'pong' });
       case 'auth':
         return sayAlone({ type: 'auth-ok' });
       case 'subscribe':
       case 'resume': {
-        if (!isChannel(channel)) return refuse(`a ${type} needs a channel: ${channelProblem(channel)}`);
-        const after = type === 'resume' ? message['after'] : null;
-        if (after !== null && !(Number.isSafeInteger(after) && (after as number) >= 0))
-          return refuse('a resume needs `after`, a sequence number');
+        const { channel } = message;
         if (followed.has(channel)) channels.leave(member, channel);
         else if (followed.size >= options.maxChannelsPerConnection) {
           counters.refused.tooManyChannels++;
@@ -208,7 +195,7 @@ export function serveClient(ws: WebSocket, request: IncomingMessage, context: Co
         }
         followed.add(channel);
         try {
-          await channels.join(member, channel, after as number | null);
+          await channels.join(member, channel, message.type === 'resume' ? message.after : null);
         } catch (error) {
           followed.delete(channel);
           say({
@@ -221,12 +208,10 @@ export function serveClient(ws: WebSocket, request: IncomingMessage, context: Co
         return;
       }
       case 'unsubscribe':
-        if (!isChannel(channel)) return refuse('an unsubscribe needs a channel name');
-        followed.delete(channel);
-        return channels.leave(member, channel);
+        followed.delete(message.channel);
+        return channels.leave(member, message.channel);
       case 'publish': {
-        if (!isChannel(channel)) return refuse('a publish needs a channel name');
-        const data = message['data'];
+        const { channel, data } = message;
         if (options.onPublish && !(await options.onPublish(channel, data, client)))
           return say({ type: 'error', channel, message: 'publishing on this channel is not allowed' });
         try {
@@ -237,49 +222,39 @@ export function serveClient(ws: WebSocket, request: IncomingMessage, context: Co
         return;
       }
       case 'request': {
-        const id = message['id'];
-        if (typeof id !== 'string' || id === '') return refuse('a request needs a string id');
+        const { id } = message;
         try {
-          const reply = await options.onRequest(message['data'], client);
+          const reply = await options.onRequest(message.data, client);
           say({ type: 'reply', id, data: reply ?? null });
         } catch (error) {
           say({ type: 'error', id, message: error instanceof Error ? error.message : String(error) });
         }
         return;
       }
-      default:
-        return refuse(`an unknown message type: ${JSON.stringify(type)?.slice(0, 40)}`);
     }
   }
 
-  async function authenticate(message: Record<string, unknown>): Promise<void> {
+  async function authenticate(message: Wire.ClientMessage): Promise<void> {
     if (authenticating) return;
-    if (message['type'] !== 'auth' || typeof message['token'] !== 'string') {
+    if (message.type !== 'auth') {
       counters.refused.authFailures++;
-      return close(
-        ServerCloseCode.Unauthorized,
-        'authentication required: send {"type":"auth","token":…} first',
-      );
+      return close(CloseCode.Unauthorized, 'authentication required: send {"type":"auth","token":…} first');
     }
     authenticating = true;
     let result: unknown;
     try {
-      result = await options.authenticate!(message['token'], request);
+      result = await options.authenticate!(message.token, request);
     } catch {
       result = false;
     }
     authenticating = false;
     if (result === false || result === null || result === undefined) {
       counters.refused.authFailures++;
-      return close(ServerCloseCode.Unauthorized, 'invalid token');
+      return close(CloseCode.Unauthorized, 'invalid token');
     }
     identity = result;
     authenticated = true;
     if (authTimer) clearTimeout(authTimer);
     sayAlone({ type: 'auth-ok' });
   }
-}
-
-function isChannel(value: unknown): value is string {
-  return channelProblem(value) === null;
 }

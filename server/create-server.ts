@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { serveClient, type Counters } from './client-connection.js';
-import { ServerCloseCode } from './close-codes.js';
+import { CloseCode } from '../protocol/close-codes.js';
 import { createLocalChannels } from './local-channels.js';
 import { resolveServerOptions } from './options.js';
 import type { ServerOptions, ServerStats } from './types.js';
@@ -101,7 +101,7 @@ export function createTabmuxServer(options: ServerOptions): TabmuxServer {
     async close() {
       if (options.server) options.server.off('upgrade', onUpgrade);
       else wss.off('connection', accept);
-      for (const ws of sockets) ws.close(ServerCloseCode.ServiceRestart, 'server restart');
+      for (const ws of sockets) ws.close(CloseCode.ServiceRestart, 'server restart');
       // Sockets that do not finish the closing handshake promptly are cut.
       const closedAt = Date.now();
       while (sockets.size > 0 && Date.now() - closedAt < 1000)

@@ -1,6 +1,6 @@
 // The package `tabmux/server`: tabmux's protocol for Node, on one process or a fleet sharing Redis.
 export type { Broker, History, StoredMessage } from './broker.js';
-export { ServerCloseCode } from './close-codes.js';
+export { classifyClose, CloseCode, type CloseClass } from '../protocol/close-codes.js';
 export { createTabmuxServer, type TabmuxServer } from './create-server.js';
 export { httpRoutes, type HttpRoutesOptions } from './http-routes.js';
 export { memoryBroker, type MemoryBroker, type MemoryBrokerOptions } from './memory-broker.js';

@@ -1,5 +1,5 @@
 // A clock, timers and a socket that move only when a unit test says so; the hub runs on them unchanged.
-import type { HubEnvironment, WebSocketLike } from '../worker/environment.js';
+import type { HubEnvironment, WebSocketLike } from '../hub/environment.js';
 
 /** A clock and timers that move only when the test says so. */
 export function fakeClock(start = 1_000_000) {

@@ -1,8 +1,8 @@
 // What the unit tests share: a hub config with the defaults, a recording tab sink, Node's WebSocket.
 import WebSocket from 'ws';
-import type { WebSocketConstructor } from '../worker/environment.js';
-import { resolveHubSettings } from '../worker/hub-config.js';
-import type { HubConfig, HubEvent } from '../worker/session-types.js';
+import type { WebSocketConstructor } from '../hub/environment.js';
+import { resolveHubSettings } from '../hub/hub-config.js';
+import type { HubConfig, HubEvent } from '../protocol/session-types.js';
 
 /** A hub config with the client's defaults, changed by `changes`. */
 export function testConfig(changes: Partial<HubConfig> & { url: string | null }): HubConfig {

@@ -1,6 +1,6 @@
 // A hub on a fake clock and a fake socket, with tabs that record what they are sent: how the hub's unit tests run.
-import { createHub, type Hub, type HubOptions } from '../worker/hub.js';
-import type { HubConfig, TabProviders } from '../worker/session-types.js';
+import { createHub, type Hub, type HubOptions } from '../hub/hub.js';
+import type { HubConfig, TabProviders } from '../protocol/session-types.js';
 import { fakeClock, fakeEnvironment, FakeWebSocket } from './fake-time.js';
 import { recordingSink, testConfig } from './helpers.js';
 

@@ -1,5 +1,5 @@
 // The README's worked example: a server that speaks `action`/`event` messages with `topic` and `version` fields.
-import type { WireProtocol } from '../worker/wire-protocol.js';
+import type { WireProtocol } from '../hub/wire-protocol.js';
 
 type TopicsMessage = {
   event?: string;

@@ -1,7 +1,7 @@
 // Helpers for testing an app across tabs with Playwright: open tabs and wait for their clients, read a tab's status,
 // count the server's connections, crash a tab. They find the app's tabmux client without the app exposing it.
 import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
-import type { ConnectionState, Status } from '../worker/public-types.js';
+import type { ConnectionState, Status } from '../protocol/public-types.js';
 import { startTestServer, type TestServer, type TestServerOptions } from './test-server.js';
 
 interface TimeoutOptions {

@@ -1,11 +1,12 @@
 // The SharedWorker host in Node: its ports are Node's MessagePorts, which Comlink drives as a browser's.
+import { HubLostError, rebuildHubLost } from '../protocol/errors.js';
 import { transfer, wrap, type Remote } from 'comlink';
 import { afterEach, expect, test, vi } from 'vitest';
 import { fakeClock, fakeEnvironment, FakeWebSocket } from '../test/fake-time.js';
 import { testConfig } from '../test/helpers.js';
-import type { AttachReply, AttachRequest, TabSession } from './session-types.js';
+import type { AttachReply, AttachRequest, TabSession } from '../protocol/session-types.js';
 import { hostSharedWorker, type HostOptions, type SharedWorkerScopeLike } from './shared-worker-host.js';
-import { defaultProtocol } from './wire-protocol.js';
+import { defaultProtocol } from '../hub/wire-protocol.js';
 
 type Door = TabSession & { attach(request: AttachRequest, events: MessagePort): AttachReply };
 const ports: MessagePort[] = [];
@@ -57,7 +58,9 @@ test('refusals before any tab made a hub are counted once one does', async () =>
 test('a session call on a port that never attached says so, for the tab to attach (again)', async () => {
   const { connect } = host();
   const { door } = connect();
-  await expect(door.send(1)).rejects.toMatchObject({ name: 'HubLostError' });
+  await expect(
+    door.send(1).catch((error: unknown) => Promise.reject(rebuildHubLost(error))),
+  ).rejects.toBeInstanceOf(HubLostError);
 });
 
 test('the first tab names the protocol the hub loads; a tab asking for another one is refused, saying why', async () => {

@@ -1,15 +1,16 @@
 // Binds one hub to a SharedWorker: each tab's port gets a door whose methods close over that tab's session.
 import { expose, transferHandlers, type TransferHandler } from 'comlink';
-import type { RetryDelay } from './backoff.js';
-import type { Codec } from './codec.js';
-import type { HubEnvironment } from './environment.js';
-import { BadRequest, messageOf } from './errors.js';
-import { checkHubConfig } from './hub-config.js';
-import { createHub, type Hub, type HubOptions } from './hub.js';
-import { globalLocks, holdLock, type LockManagerLike } from './locks.js';
+import type { RetryDelay } from '../hub/backoff.js';
+import type { Codec } from '../hub/codec.js';
+import type { HubEnvironment } from '../hub/environment.js';
+import { BadRequest, messageOf } from '../hub/errors.js';
+import { checkHubConfig } from '../hub/hub-config.js';
+import { createHub, type Hub, type HubOptions } from '../hub/hub.js';
+import { globalLocks, holdLock, type LockManagerLike } from '../hub/locks.js';
+import { HubLostError } from '../protocol/errors.js';
 import { createDoor, guardPort, type OnRefused } from './port-door.js';
-import { loadProtocol } from './protocols/load-protocol.js';
-import { SESSION_METHODS } from './session-methods.js';
+import { loadProtocol } from '../hub/protocols/load-protocol.js';
+import { SESSION_METHODS } from '../protocol/session-methods.js';
 import type {
   AttachReply,
   AttachRequest,
@@ -18,8 +19,8 @@ import type {
   TabSession,
   TokenProvider,
   UrlProvider,
-} from './session-types.js';
-import type { WireProtocol } from './wire-protocol.js';
+} from '../protocol/session-types.js';
+import type { WireProtocol } from '../hub/wire-protocol.js';
 
 /** The part of a SharedWorker's global scope the host uses. */
 export interface SharedWorkerScopeLike {
@@ -40,11 +41,6 @@ export interface HostOptions {
   readonly scope?: SharedWorkerScopeLike;
   /** Web Locks used to notice dead tabs and to tell tabs the hub died; `null` turns both off. @default navigator.locks */
   readonly locks?: LockManagerLike | null;
-}
-
-/** A session call made on a port whose tab is not attached to this hub: the tab must attach (again). */
-export class NotAttached extends Error {
-  override readonly name = 'HubLostError';
 }
 
 /**
@@ -153,7 +149,7 @@ export function hostSharedWorker(options: HostOptions = {}): void {
     for (const name of SESSION_METHODS) {
       methods[name] = (...args: unknown[]) => {
         if (!session)
-          throw new NotAttached('tabmux: this tab is not attached to this hub; attach (again) first');
+          throw new HubLostError('tabmux: this tab is not attached to this hub; attach (again) first');
         try {
           return (session[name] as (...a: unknown[]) => unknown)(...args);
         } catch (error) {

@@ -1,9 +1,9 @@
 // graphql-ws's protocol (`graphql-transport-ws`): subscriptions as channels, queries and mutations as requests.
-import type { CloseClass } from '../close-codes.js';
+import type { CloseClass } from '../../protocol/close-codes.js';
 import type { WireProtocol } from '../wire-protocol.js';
-import type { ServerEvent } from '../wire-types.js';
+import type { ServerEvent } from '../server-event.js';
 import { operationOf } from './graphql-channel.js';
-import type { GraphqlWsOptions } from './protocol-spec.js';
+import type { GraphqlWsOptions } from '../../protocol/protocol-spec.js';
 
 /** Close codes of graphql-ws that a new socket would only meet again: the client or the server is broken. */
 const FATAL = new Set([

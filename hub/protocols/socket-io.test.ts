@@ -7,8 +7,8 @@ import {
   type SocketIoTestServerOptions,
 } from '../../test/socket-io-server.js';
 import { createHub, type Hub } from '../hub.js';
-import type { HubConfig, TabProviders } from '../session-types.js';
-import type { SocketIoOptions } from './protocol-spec.js';
+import type { HubConfig, TabProviders } from '../../protocol/session-types.js';
+import type { SocketIoOptions } from '../../protocol/protocol-spec.js';
 import { socketIoProtocol } from './socket-io.js';
 
 let running: SocketIoTestServer | null = null;

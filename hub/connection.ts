@@ -1,64 +1,23 @@
-// One socket's life and the tries after it. Kept whole: backoff, timeouts, auth, heartbeat and offline all decide
-// together when the socket opens and closes.
+// One socket's life and the tries after it: the attempt (URL, token, handshake, connect timeout), the frames in,
+// online/offline. What to do after a close is retry-policy.ts's; keeping the socket alive is heartbeat.ts's.
 import { fullJitter, type RetryDelay } from './backoff.js';
-import { classifyClose, CloseCode } from './close-codes.js';
-import { frameBytes, type Codec, type Frame } from './codec.js';
+import { classifyClose, CloseCode } from '../protocol/close-codes.js';
+import { encodeFrame, unsentFrame, type Codec } from './codec.js';
+import type {
+  Connection,
+  ConnectionCounters,
+  ConnectionHooks,
+  ConnectionSettings,
+} from './connection-types.js';
+import { handshakeMessages, readFrame } from './frame-reader.js';
+import { createHeartbeat } from './heartbeat.js';
+import { closeSocket, hubClose } from './socket-close.js';
+import { decideRetry, type Ending } from './retry-policy.js';
 import type { HubEnvironment, TimerHandle, WebSocketLike } from './environment.js';
 import { messageOf } from './errors.js';
-import type { CloseInfo, ConnectionState, ErrorCode, Stats, Status } from './public-types.js';
-import type { HeartbeatSettings, ReconnectSettings } from './session-types.js';
+import type { CloseInfo, ConnectionState, Status } from '../protocol/public-types.js';
 import type { WireProtocol } from './wire-protocol.js';
-import type { RoutedEvent, ServerEvent } from './wire-types.js';
-
-export interface ConnectionSettings {
-  /** The largest frame the hub may send, auth and ping included. */
-  readonly maxMessageBytes: number;
-  readonly protocols: readonly string[];
-  readonly reconnect: ReconnectSettings;
-  readonly heartbeat: HeartbeatSettings;
-}
-
-export interface ConnectionHooks {
-  status(status: Status): void;
-  /** A server event for the hub's channels and requests; the connection handles the rest itself. */
-  event(event: RoutedEvent): void;
-  error(code: ErrorCode, message: string): void;
-  /** Resolves to the URL for the next attempt (checked and absolute); rejects when none can be had. */
-  url(): Promise<string>;
-  /** Resolves to a token for the next attempt, or to `null` when no tab offers `auth`. */
-  token(): Promise<string | null>;
-  /** Whether any tab offers `auth` (decides how an auth close is handled). */
-  hasAuth(): boolean;
-  /** The socket is open and accepted: resubscribe and flush before anything newer goes out. */
-  opened(): void;
-  /** A socket that was open is gone: whatever was sent on it and not answered will not be. */
-  closed(): void;
-}
-
-export interface Connection {
-  readonly status: Status;
-  readonly socketState: Stats['socket'];
-  readonly counters: Readonly<ConnectionCounters>;
-  /** The hub wants a socket: connect unless one is open, under way, or the hub gave up. */
-  start(): void;
-  /** The hub wants no socket: close it and stop retrying. */
-  stop(code: number, reason: string): void;
-  reconnect(): void;
-  setOnline(online: boolean): void;
-  wake(): void;
-  /** Sends an encoded frame if the socket is open and authenticated; says whether it did. */
-  send(frame: Frame): boolean;
-}
-
-export interface ConnectionCounters {
-  connections: number;
-  reconnectAttempts: number;
-  pingsSent: number;
-  pongsReceived: number;
-  heartbeatTimeouts: number;
-  decodeErrors: number;
-  framesIn: number;
-}
+import type { ServerEvent } from './server-event.js';
 
 const SOCKET_STATES = ['connecting', 'open', 'closing', 'closed'] as const;
 
@@ -76,10 +35,9 @@ export function createConnection(
   retryDelay: RetryDelay = fullJitter(settings.reconnect, env.random),
 ): Connection {
   const { reconnect: retry, heartbeat } = settings;
-  const counters: ConnectionCounters = {
+  const counters: Omit<ConnectionCounters, 'pingsSent'> = {
     connections: 0,
     reconnectAttempts: 0,
-    pingsSent: 0,
     pongsReceived: 0,
     heartbeatTimeouts: 0,
     decodeErrors: 0,
@@ -108,11 +66,22 @@ export function createConnection(
   const timers = {
     retry: null as TimerHandle,
     connect: null as TimerHandle,
-    heartbeat: null as TimerHandle,
     stable: null as TimerHandle,
   };
-  let lastInboundAt = 0;
-  let pingSentAt: number | null = null;
+  const beat = createHeartbeat(heartbeat, protocol.serverPings === true, env, {
+    ping: () => {
+      const encoded = encodeFrame(codec, heartbeat.ping, settings.maxMessageBytes);
+      if (!('frame' in encoded)) return unsentFrame(encoded, 'the ping', settings.maxMessageBytes);
+      socket?.send(encoded.frame);
+      return null;
+    },
+    timeout(reason) {
+      counters.heartbeatTimeouts++;
+      dropSocket(CloseCode.HeartbeatTimeout, 'heartbeat timeout');
+      failure(reason, hubClose(CloseCode.HeartbeatTimeout, 'heartbeat timeout'), true);
+    },
+    problem: (message) => hooks.error('encode-failed', message),
+  });
   /** A server that sends garbage is reported once per socket, not once per frame; every frame is counted. */
   let decodeReported = false;
   const subprotocols = settings.protocols.length > 0 ? settings.protocols : (protocol.subprotocols ?? []);
@@ -132,9 +101,8 @@ export function createConnection(
     const wasReady = ready;
     socket = null;
     ready = false;
-    pingSentAt = null;
+    beat.stop();
     clear('connect');
-    clear('heartbeat');
     clear('stable');
     // The handlers check `socket === ws`, so this socket's late events are ignored from here on.
     if (ws) closeSocket(ws, code, reason);
@@ -198,10 +166,10 @@ export function createConnection(
 
     ws.onopen = () => {
       if (socket !== ws) return;
-      lastInboundAt = env.now();
+      beat.heard();
       let opening: readonly unknown[];
       try {
-        opening = handshake(token);
+        opening = handshakeMessages(protocol, token);
       } catch (error) {
         dropSocket(CloseCode.Normal, 'no handshake');
         hooks.error('transport-failed', `tabmux: the protocol's handshake failed: ${messageOf(error)}`);
@@ -218,22 +186,11 @@ export function createConnection(
     };
     ws.onmessage = (event: { data: string | ArrayBuffer }) => {
       if (socket !== ws) return;
-      lastInboundAt = env.now();
       counters.framesIn++;
-      const pingAt = pingSentAt;
-      // Any frame proves the socket alive.
-      pingSentAt = null;
-      let data: unknown;
-      try {
-        data = codec.decode(event.data);
-      } catch (error) {
-        if (typeof event.data === 'string' && protocol.parseText)
-          return take(ws, protocol.parseText(event.data), pingAt);
-        return undecodable(messageOf(error));
-      }
-      // A pong is the hub's own business and goes no further.
-      if (matches(data, heartbeat.pong)) return pong(pingAt);
-      take(ws, protocol.parse(data), pingAt);
+      const pingAt = beat.heard();
+      const read = readFrame(event.data, codec, protocol, heartbeat.pong);
+      if ('undecodable' in read) return undecodable(read.undecodable);
+      take(ws, read, pingAt);
     };
     ws.onerror = () => {
       // Browsers give no detail; the close event that follows carries the code. Reported, so it is not silent.
@@ -245,14 +202,6 @@ export function createConnection(
       dropSocket(event.code, event.reason);
       closed({ code: event.code, reason: event.reason, wasClean: event.wasClean }, wasReady);
     };
-  }
-
-  function handshake(token: string | null): readonly unknown[] {
-    if (protocol.handshake) return protocol.handshake(token) ?? [];
-    if (token === null) return [];
-    if (!protocol.auth)
-      throw new TypeError('the protocol has neither `handshake` nor `auth` to carry the token');
-    return [protocol.auth(token)];
   }
 
   /** Acts on what the protocol made of a frame: the connection's own kinds here, the rest to the hub. */
@@ -305,15 +254,9 @@ export function createConnection(
 
   /** Encodes and sends a message the hub itself owes the server; says why it could not. */
   function sendNow(ws: WebSocketLike, message: unknown, what: string): string | null {
-    let frame: Frame;
-    try {
-      frame = codec.encode(message);
-    } catch (error) {
-      return `${what} could not be encoded: ${messageOf(error)}`;
-    }
-    const over = oversized(frame, what);
-    if (over) return over;
-    ws.send(frame);
+    const encoded = encodeFrame(codec, message, settings.maxMessageBytes);
+    if (!('frame' in encoded)) return unsentFrame(encoded, what, settings.maxMessageBytes);
+    ws.send(encoded.frame);
     return null;
   }
 
@@ -327,115 +270,54 @@ export function createConnection(
     setStatus('open', { attempt: 0 });
     // Backoff starts again from the bottom only once the connection has proved itself.
     timers.stable = env.setTimeout(() => (backoffStep = 0), retry.stableAfter);
-    scheduleHeartbeat(heartbeat.interval);
+    beat.start();
   }
 
   function closed(close: CloseInfo, wasReady: boolean): void {
     if (!wanted) return setStatus('closed', { lastClose: close });
     const what = `closed with ${close.code}${close.reason ? ` (${close.reason})` : ''}`;
-    switch (protocol.classifyClose?.(close.code) ?? classifyClose(close.code)) {
-      case 'auth':
-        if (hooks.hasAuth() && !authRetried) {
-          // Once, at once, with a fresh token: an expired token is the usual cause.
-          authRetried = true;
-          status = { ...status, lastClose: close };
-          return void connect();
-        }
-        return setStatus('unauthorized', {
-          lastClose: close,
-          reason: hooks.hasAuth()
-            ? `the server refused the credentials twice (${close.code})`
-            : `the server refused the connection (${close.code}) and no \`auth\` option is set`,
-        });
-      case 'fatal':
-        return setStatus('failed', { lastClose: close, reason: `${what}, which is not retried` });
-      case 'retry':
-        return failure(what, close, wasReady);
-    }
+    const closeClass = protocol.classifyClose?.(close.code) ?? classifyClose(close.code);
+    decide({ class: closeClass, code: close.code, what, wasReady }, close);
   }
 
   function failure(reason: string, close: CloseInfo | null, wasReady = false): void {
+    decide({ class: 'retry', code: close?.code ?? null, what: reason, wasReady }, close);
+  }
+
+  /** Carries out retry-policy.ts's decision on how an attempt ended. */
+  function decide(ending: Ending, close: CloseInfo | null): void {
     const now = env.now();
-    const attempt = wasReady ? 1 : status.attempt + 1;
-    outageSince ??= now;
+    const state = { attempt: status.attempt, outageSince, authRetried, online, hasAuth: hooks.hasAuth() };
+    const decision = decideRetry(retry, state, ending, now);
+    if (ending.class === 'retry') outageSince ??= now;
     const lastClose = close ?? status.lastClose;
-    if (attempt > retry.maxAttempts) {
-      return setStatus('failed', {
-        lastClose,
-        attempt: attempt - 1,
-        reason: `gave up after ${attempt - 1} attempts: ${reason}`,
-      });
+    switch (decision.action) {
+      case 'auth-again':
+        authRetried = true;
+        status = { ...status, lastClose };
+        return void connect();
+      case 'stop':
+        return setStatus(decision.state, {
+          lastClose,
+          ...(decision.attempt !== undefined && { attempt: decision.attempt }),
+          reason: decision.reason,
+        });
+      case 'offline':
+        return setStatus('offline', { lastClose, reason: 'the browser is offline' });
+      case 'retry': {
+        // Jittered too, so that suspended clients do not come back in step.
+        const delay = decision.suspended
+          ? retry.suspendedRetryDelay * (0.5 + env.random() / 2)
+          : retryDelay(backoffStep++);
+        setStatus(decision.suspended ? 'suspended' : 'reconnecting', {
+          lastClose,
+          attempt: decision.attempt,
+          nextAttemptAt: now + delay,
+          reason: decision.reason,
+        });
+        timers.retry = env.setTimeout(() => void connect(), delay);
+      }
     }
-    if (!online) return setStatus('offline', { lastClose, reason: 'the browser is offline' });
-    const suspended = now - outageSince >= retry.suspendAfter;
-    // Jittered too, so that suspended clients do not come back in step.
-    const delay = suspended
-      ? retry.suspendedRetryDelay * (0.5 + env.random() / 2)
-      : retryDelay(backoffStep++);
-    setStatus(suspended ? 'suspended' : 'reconnecting', {
-      lastClose,
-      attempt,
-      nextAttemptAt: now + delay,
-      reason: suspended
-        ? `still failing after ${Math.round((now - outageSince) / 1000)} s: ${reason}`
-        : reason,
-    });
-    timers.retry = env.setTimeout(() => void connect(), delay);
-  }
-
-  function scheduleHeartbeat(ms: number): void {
-    clear('heartbeat');
-    if (heartbeat.interval > 0) timers.heartbeat = env.setTimeout(checkHeartbeat, Math.max(0, ms));
-  }
-
-  function checkHeartbeat(): void {
-    clear('heartbeat');
-    if (!ready || !socket) return;
-    const now = env.now();
-    if (protocol.serverPings) {
-      // The server pings; the hub only answers, and gives up on a server silent past both settings.
-      const limit = heartbeat.interval + heartbeat.timeout;
-      const silence = now - lastInboundAt;
-      if (silence < limit) return scheduleHeartbeat(limit - silence);
-      return heartbeatTimeout(`no frame from the server for ${limit} ms`);
-    }
-    if (pingSentAt !== null) {
-      const waited = now - pingSentAt;
-      if (waited < heartbeat.timeout) return scheduleHeartbeat(heartbeat.timeout - waited);
-      return heartbeatTimeout(`no answer to a ping within ${heartbeat.timeout} ms`);
-    }
-    const silence = now - lastInboundAt;
-    if (silence < heartbeat.interval) return scheduleHeartbeat(heartbeat.interval - silence);
-    let frame: Frame;
-    try {
-      frame = codec.encode(heartbeat.ping);
-    } catch (error) {
-      hooks.error('encode-failed', `the ping could not be encoded: ${messageOf(error)}`);
-      return scheduleHeartbeat(heartbeat.interval);
-    }
-    const over = oversized(frame, 'the ping');
-    if (over) {
-      hooks.error('encode-failed', over);
-      return scheduleHeartbeat(heartbeat.interval);
-    }
-    socket.send(frame);
-    counters.pingsSent++;
-    pingSentAt = now;
-    scheduleHeartbeat(heartbeat.timeout);
-  }
-
-  function heartbeatTimeout(reason: string): void {
-    counters.heartbeatTimeouts++;
-    dropSocket(CloseCode.HeartbeatTimeout, 'heartbeat timeout');
-    failure(reason, hubClose(CloseCode.HeartbeatTimeout, 'heartbeat timeout'), true);
-  }
-
-  /** Why a frame the hub built may not go: larger than maxMessageBytes. */
-  function oversized(frame: Frame, what: string): string | null {
-    const bytes = frameBytes(frame, settings.maxMessageBytes);
-    return bytes > settings.maxMessageBytes
-      ? `${what} frame of ${bytes} bytes is over maxMessageBytes (${settings.maxMessageBytes}); it was not sent`
-      : null;
   }
 
   function resetOutage(): void {
@@ -453,7 +335,9 @@ export function createConnection(
     get socketState() {
       return socket === null ? 'none' : (SOCKET_STATES[socket.readyState] ?? 'closed');
     },
-    counters,
+    get counters() {
+      return { ...counters, pingsSent: beat.pingsSent };
+    },
     start() {
       wanted = true;
       if (socket || timers.retry !== null) return;
@@ -499,7 +383,7 @@ export function createConnection(
       if (!wanted) return;
       if (timers.retry !== null && status.nextAttemptAt !== null && env.now() >= status.nextAttemptAt)
         void connect();
-      else if (ready) checkHeartbeat();
+      else if (ready) beat.check();
     },
     send(frame) {
       if (!ready || !socket) return false;
@@ -507,32 +391,4 @@ export function createConnection(
       return true;
     },
   };
-}
-
-/** Whether `data` is an object whose fields equal every field of `pattern`. */
-function matches(data: unknown, pattern: Readonly<Record<string, unknown>>): boolean {
-  if (typeof data !== 'object' || data === null) return false;
-  const record = data as Record<string, unknown>;
-  return Object.keys(pattern).every((key) => record[key] === pattern[key]);
-}
-
-/**
- * Closes a socket the hub lets go of. A browser accepts only 1000 and 3000–4999 (and a reason of at most 123
- * bytes): should it still refuse, the socket is closed without a code rather than left open and forgotten.
- */
-function closeSocket(ws: WebSocketLike, code: number, reason: string): void {
-  try {
-    ws.close(code, reason);
-  } catch {
-    try {
-      ws.close();
-    } catch {
-      // Only a socket that is already closing or closed refuses even this.
-    }
-  }
-}
-
-/** A close the hub made itself, as the status reports it. */
-function hubClose(code: number, reason: string): CloseInfo {
-  return { code, reason, wasClean: false, byHub: true };
 }

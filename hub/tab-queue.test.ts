@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import { fakeClock } from '../test/fake-time.js';
-import type { HubEvent } from './session-types.js';
+import type { HubEvent } from '../protocol/session-types.js';
 import { createBatcher, flushWindowMs, MAX_BATCH } from './tab-queue.js';
 
 function setup(tabs = 1) {

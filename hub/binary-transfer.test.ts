@@ -2,7 +2,7 @@
 import { expect, test } from 'vitest';
 import { hubHarness } from '../test/hub-harness.js';
 import { copyOfBinary, movableBuffer } from './binary-transfer.js';
-import type { HubEvent } from './session-types.js';
+import type { HubEvent } from '../protocol/session-types.js';
 import { defaultProtocol, type WireProtocol } from './wire-protocol.js';
 
 /** Binary frames are messages of channel "bin"; anything else is tabmux's own protocol. */

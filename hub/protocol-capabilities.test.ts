@@ -2,7 +2,7 @@ import { expect, test } from 'vitest';
 import { FakeWebSocket } from '../test/fake-time.js';
 import { hubHarness } from '../test/hub-harness.js';
 import { defaultProtocol, type WireProtocol } from './wire-protocol.js';
-import type { ServerEvent } from './wire-types.js';
+import type { ServerEvent } from './server-event.js';
 
 /** A protocol with a handshake and a server that pings: `hello` → `welcome`, `ping` → `pong`, `done`/`fail` end channels. */
 const handshaking: WireProtocol = {

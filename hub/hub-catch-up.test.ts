@@ -3,7 +3,7 @@ import { expect, test } from 'vitest';
 import { hubHarness } from '../test/hub-harness.js';
 import { recordingSink } from '../test/helpers.js';
 import type { ReadLimits } from './read-credit.js';
-import type { HubEvent } from './session-types.js';
+import type { HubEvent } from '../protocol/session-types.js';
 
 const subscribe = (channel: string, after: number | null = null) => ({ channel, last: true, after });
 const message = (channel: string, seq: number | null) => ({ type: 'message', channel, seq, data: seq });

@@ -1,9 +1,9 @@
 // Socket.IO v4 over its WebSocket transport (Engine.IO 4): packets are text frames such as `42["event",data]`.
-import type { CloseClass } from '../close-codes.js';
+import type { CloseClass } from '../../protocol/close-codes.js';
 import type { Codec } from '../codec.js';
 import type { WireProtocol } from '../wire-protocol.js';
-import type { ServerEvent } from '../wire-types.js';
-import type { SocketIoOptions } from './protocol-spec.js';
+import type { ServerEvent } from '../server-event.js';
+import type { SocketIoOptions } from '../../protocol/protocol-spec.js';
 
 /** Engine.IO packet types: the first character of every frame. */
 const Engine = { Open: '0', Close: '1', Ping: '2', Pong: '3', Message: '4', Noop: '6' } as const;

@@ -1,8 +1,10 @@
-// Which socket closes tabmux retries, and which it does not: decided in one place.
+// The close codes of tabmux, hub and server alike, and the one function that decides which are retried.
 
 /**
- * WebSocket close codes tabmux acts on (RFC 6455 §7.4 and the 4xxx range servers use for auth). A browser sends only
- * 1000 and 3000–4999, so the hub closes with `Normal` or its own 44xx codes; the others are what servers send.
+ * WebSocket close codes tabmux acts on (RFC 6455 §7.4 and the 4xxx range servers use for auth and limits). A browser
+ * sends only 1000 and 3000–4999, so the hub closes with `Normal` or its own 44xx codes; the others are what servers
+ * send. tabmux/server sends `GoingAway` (idle), `MessageTooBig`, `ServiceRestart` (shutdown), `Unauthorized`,
+ * `TooManyMessages` and `SlowConsumer`.
  */
 export const CloseCode = {
   Normal: 1000,
@@ -22,6 +24,10 @@ export const CloseCode = {
   TlsHandshake: 1015,
   Unauthorized: 4401,
   Forbidden: 4403,
+  /** tabmux/server: more frames than its `rateLimit` allows. Retried, with backoff. */
+  TooManyMessages: 4429,
+  /** tabmux/server: the client did not read, and more than `maxBufferedBytes` waited for it. Retried. */
+  SlowConsumer: 4430,
   /** Sent by the hub itself when the server stopped answering heartbeats. */
   HeartbeatTimeout: 4408,
 } as const;

@@ -1,7 +1,9 @@
 // How the hub's operations become a server's messages and back; the default speaks tabmux's own protocol.
-import type { CloseClass } from './close-codes.js';
+import type { CloseClass } from '../protocol/close-codes.js';
 import type { Codec } from './codec.js';
-import type { ServerEvent, Wire } from './wire-types.js';
+import type { Wire } from '../protocol/wire-messages.js';
+import { isProblem, parseServerMessage } from '../protocol/wire.js';
+import type { ServerEvent } from './server-event.js';
 
 /**
  * Maps the hub's operations to a server's messages and back. The default speaks tabmux's JSON protocol
@@ -68,46 +70,30 @@ export const defaultProtocol: WireProtocol = {
   publish: (channel, data): Wire.Publish => ({ type: 'publish', channel, data }),
   request: (id, data): Wire.Request => ({ type: 'request', id, data }),
   parse(message) {
-    if (typeof message !== 'object' || message === null) return { kind: 'other', data: message };
-    const m = message as Record<string, unknown>;
-    const channel = m['channel'];
-    switch (m['type']) {
+    const parsed = parseServerMessage(message);
+    if (parsed === null) return { kind: 'other', data: message };
+    if (isProblem(parsed)) return { kind: 'invalid', reason: parsed.problem };
+    switch (parsed.type) {
       case 'auth-ok':
-        return { kind: 'auth-ok' };
-      // The hub checks every sequence number, whatever the protocol, and reports a bad one.
+      case 'pong':
+        return { kind: parsed.type };
       case 'subscribed':
-        if (typeof channel === 'string') return { kind: 'subscribed', channel, seq: m['seq'] as number };
-        return { kind: 'invalid', reason: 'a `subscribed` message without a channel' };
+        return { kind: 'subscribed', channel: parsed.channel, seq: parsed.seq };
       case 'message':
-        if (typeof channel !== 'string')
-          return { kind: 'invalid', reason: 'a channel `message` without a channel' };
-        // tabmux numbers every message; a number that is there but wrong is the hub's to report.
-        if (m['seq'] === null || m['seq'] === undefined)
-          return { kind: 'invalid', reason: `a message of channel "${channel}" without a sequence number` };
-        return { kind: 'message', channel, seq: m['seq'] as number, data: m['data'] };
+        return { kind: 'message', channel: parsed.channel, seq: parsed.seq, data: parsed.data };
       case 'ended':
-        if (typeof channel === 'string')
-          return {
-            kind: 'end',
-            channel,
-            reason: String(m['reason'] ?? 'ended'),
-            failed: m['failed'] === true,
-          };
-        return { kind: 'invalid', reason: 'an `ended` message without a channel' };
-      case 'reply':
-        if (typeof m['id'] === 'string') return { kind: 'reply', id: m['id'], data: m['data'] };
-        break;
-      case 'batch':
-        if (Array.isArray(m['messages']))
-          return { kind: 'batch', events: m['messages'].map((item) => defaultProtocol.parse(item)) };
-        break;
-      case 'error':
         return {
-          kind: 'error',
-          id: typeof m['id'] === 'string' ? m['id'] : null,
-          message: typeof m['message'] === 'string' ? m['message'] : JSON.stringify(message),
+          kind: 'end',
+          channel: parsed.channel,
+          reason: parsed.reason,
+          failed: parsed.failed === true,
         };
+      case 'reply':
+        return { kind: 'reply', id: parsed.id, data: parsed.data };
+      case 'error':
+        return { kind: 'error', id: parsed.id ?? null, message: parsed.message };
+      case 'batch':
+        return { kind: 'batch', events: parsed.messages.map((item) => defaultProtocol.parse(item)) };
     }
-    return { kind: 'other', data: message };
   },
 };

@@ -1,6 +1,6 @@
 // Errors and refusals as the hub reports them, built in one place so they read the same everywhere.
-import type { ErrorCode, RefusalReason, SendResult } from './public-types.js';
-import type { ErrorInfo, HubEvent } from './session-types.js';
+import type { ErrorCode, RefusalReason, SendResult } from '../protocol/public-types.js';
+import type { ErrorInfo, HubEvent } from '../protocol/session-types.js';
 
 /** The message of anything thrown. */
 export function messageOf(error: unknown): string {

@@ -30,3 +30,32 @@ export function frameBytes(frame: Frame, limit: number): number {
   if (typeof frame !== 'string') return frame.byteLength;
   return frame.length * 3 <= limit ? frame.length : encoder.encode(frame).byteLength;
 }
+
+/** A message encoded and measured, or why it may not go. */
+export type Encoded =
+  | { readonly frame: Frame; readonly bytes: number }
+  | { readonly problem: 'not-encodable'; readonly error: string }
+  | { readonly problem: 'too-large'; readonly bytes: number };
+
+/** The one path from a message to a frame the hub may send: encode, then hold to `maxBytes`. */
+export function encodeFrame(codec: Codec, message: unknown, maxBytes: number): Encoded {
+  let frame: Frame;
+  try {
+    frame = codec.encode(message);
+  } catch (error) {
+    return { problem: 'not-encodable', error: error instanceof Error ? error.message : String(error) };
+  }
+  const bytes = frameBytes(frame, maxBytes);
+  return bytes > maxBytes ? { problem: 'too-large', bytes } : { frame, bytes };
+}
+
+/** Says why a frame the hub built itself (`what`: "a subscribe") was not sent. */
+export function unsentFrame(
+  encoded: Exclude<Encoded, { frame: Frame }>,
+  what: string,
+  maxBytes: number,
+): string {
+  return encoded.problem === 'not-encodable'
+    ? `${what} could not be encoded: ${encoded.error}`
+    : `${what} frame of ${encoded.bytes} bytes is over maxMessageBytes (${maxBytes}); it was not sent`;
+}

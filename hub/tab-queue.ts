@@ -2,7 +2,7 @@
 import type { HubEnvironment } from './environment.js';
 import { errorEvent, errorInfo, messageOf } from './errors.js';
 import { createReadCredit, type ReadLimits } from './read-credit.js';
-import type { HubEvent } from './session-types.js';
+import type { HubEvent } from '../protocol/session-types.js';
 
 /**
  * Receives a tab's events, a batch at a time. `transfer` lists buffers in the batch that only this tab gets: a sink

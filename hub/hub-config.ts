@@ -1,27 +1,12 @@
 // The hub's settings: their defaults and their rules, in one table that the client's options and the hub's own
 // check of an attaching tab both use, so a hub never runs on settings the client would have refused.
-import { checkProtocolSpec, toProtocolSpec, type ProtocolSpec } from './protocols/protocol-spec.js';
-import type { HeartbeatSettings, HubConfig, OutboxSettings, ReconnectSettings } from './session-types.js';
-
-/** The longest channel name, in UTF-16 code units: room for a GraphQL document with its variables. */
-export const MAX_CHANNEL_LENGTH = 16_384;
-
-/** What is wrong with a channel name, or `null` when nothing is; the client and the hub both check with it. */
-export function channelProblem(channel: unknown): string | null {
-  if (typeof channel !== 'string' || channel === '')
-    return `a channel name must be a non-empty string; got ${describe(channel)}`;
-  if (channel.length > MAX_CHANNEL_LENGTH)
-    return `a channel name must be at most ${MAX_CHANNEL_LENGTH} characters; got one of ${channel.length}`;
-  return null;
-}
-
-function describe(value: unknown): string {
-  try {
-    return (JSON.stringify(value) ?? String(value)).slice(0, 80);
-  } catch {
-    return typeof value;
-  }
-}
+import { checkProtocolSpec, toProtocolSpec, type ProtocolSpec } from '../protocol/protocol-spec.js';
+import type {
+  HeartbeatSettings,
+  HubConfig,
+  OutboxSettings,
+  ReconnectSettings,
+} from '../protocol/session-types.js';
 
 export const HUB_DEFAULTS = {
   protocol: null,

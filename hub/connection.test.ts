@@ -2,8 +2,9 @@ import { beforeEach, describe, expect, test } from 'vitest';
 import { fullJitter } from './backoff.js';
 import { jsonCodec } from './codec.js';
 import { defaultProtocol } from './wire-protocol.js';
-import { createConnection, type Connection, type ConnectionSettings } from './connection.js';
-import type { Status } from './public-types.js';
+import { createConnection } from './connection.js';
+import type { Connection, ConnectionSettings } from './connection-types.js';
+import type { Status } from '../protocol/public-types.js';
 import { fakeClock, fakeEnvironment, FakeWebSocket } from '../test/fake-time.js';
 import { testConfig } from '../test/helpers.js';
 

@@ -1,6 +1,6 @@
 // What waits while the socket is down: first in, first out, bounded in count and bytes; nothing is dropped.
 import type { Frame } from './codec.js';
-import type { OutboxSettings } from './session-types.js';
+import type { OutboxSettings } from '../protocol/session-types.js';
 
 interface Entry {
   readonly frame: Frame;

@@ -1,10 +1,10 @@
 // What goes to the server: encoded, checked for size, then sent now or queued in the outbox, nothing overtaking it.
-import { frameBytes, type Codec, type Frame } from './codec.js';
-import type { Connection } from './connection.js';
-import { errorEvent, messageOf, refused } from './errors.js';
+import { encodeFrame, unsentFrame, type Codec } from './codec.js';
+import type { Connection } from './connection-types.js';
+import { errorEvent, refused } from './errors.js';
 import { createOutbox } from './outbox.js';
-import type { SendResult } from './public-types.js';
-import type { HubConfig, HubEvent } from './session-types.js';
+import type { SendResult } from '../protocol/public-types.js';
+import type { HubConfig, HubEvent } from '../protocol/session-types.js';
 
 export function createOutbound(
   config: HubConfig,
@@ -31,40 +31,28 @@ export function createOutbound(
      * again when the socket opens. One the codec cannot encode, or larger than maxMessageBytes, is reported instead.
      */
     control(message: unknown, what: string): void {
-      let frame: Frame;
-      try {
-        frame = codec.encode(message);
-      } catch (error) {
-        report(errorEvent('encode-failed', `a control message could not be encoded: ${messageOf(error)}`));
-        return;
+      const encoded = encodeFrame(codec, message, config.maxMessageBytes);
+      if (!('frame' in encoded)) {
+        const problem =
+          encoded.problem === 'not-encodable'
+            ? `a control message could not be encoded: ${encoded.error}`
+            : unsentFrame(encoded, what, config.maxMessageBytes);
+        return report(errorEvent('encode-failed', problem));
       }
-      const bytes = frameBytes(frame, config.maxMessageBytes);
-      if (bytes > config.maxMessageBytes) {
-        report(
-          errorEvent(
-            'encode-failed',
-            `${what} frame of ${bytes} bytes is over maxMessageBytes (${config.maxMessageBytes}); it was not sent`,
-          ),
-        );
-        return;
-      }
-      if (connection.send(frame)) sent++;
+      if (connection.send(encoded.frame)) sent++;
     },
     /** The one path for everything a tab sends; `onSent` runs once it is on the socket. */
     deliver(message: unknown, onSent?: () => void): SendResult {
-      let frame: Frame;
-      try {
-        frame = codec.encode(message);
-      } catch (error) {
-        return refused('not-encodable', `the data cannot be encoded: ${messageOf(error)}`);
+      const encoded = encodeFrame(codec, message, config.maxMessageBytes);
+      if (!('frame' in encoded)) {
+        return encoded.problem === 'not-encodable'
+          ? refused('not-encodable', `the data cannot be encoded: ${encoded.error}`)
+          : refused(
+              'too-large',
+              `the message takes ${encoded.bytes} bytes; maxMessageBytes is ${config.maxMessageBytes}`,
+            );
       }
-      const bytes = frameBytes(frame, config.maxMessageBytes);
-      if (bytes > config.maxMessageBytes) {
-        return refused(
-          'too-large',
-          `the message takes ${bytes} bytes; maxMessageBytes is ${config.maxMessageBytes}`,
-        );
-      }
+      const { frame, bytes } = encoded;
       // Nothing overtakes the queue: while it holds anything, new messages join its end.
       if (outbox.size === 0 && connection.send(frame)) {
         sent++;

@@ -3,7 +3,7 @@ import { afterEach, expect, test } from 'vitest';
 import { startGraphqlServer, type GraphqlTestServer } from '../../test/graphql-server.js';
 import { NodeWebSocket, recordingSink, testConfig } from '../../test/helpers.js';
 import { createHub, type Hub } from '../hub.js';
-import type { TabProviders } from '../session-types.js';
+import type { TabProviders } from '../../protocol/session-types.js';
 import { graphqlChannel } from './graphql-channel.js';
 import { graphqlWsProtocol } from './graphql-ws.js';
 

@@ -1,6 +1,6 @@
 // Tab ⇄ hub: what a tab and its hub say to each other, whatever carries it (a SharedWorker's port, or a direct call
 // in the page). Internal to tabmux; types only. A tab's identity is the session it holds, never an argument.
-import type { ProtocolSpec } from './protocols/protocol-spec.js';
+import type { ProtocolSpec } from './protocol-spec.js';
 import type { SendResult, Stats, Status, TabmuxErrorLike } from './public-types.js';
 
 /** An error as it crosses a port: plain data, rebuilt into an `Error` on the other side. */
