@@ -2,22 +2,20 @@
 // online/offline. What to do after a close is retry-policy.ts's; keeping the socket alive is heartbeat.ts's.
 import { fullJitter, type RetryDelay } from './backoff.js';
 import { classifyClose, CloseCode } from '../protocol/close-codes.js';
-import { encodeFrame, unsentFrame, type Codec } from './codec.js';
+import type { Codec } from './codec.js';
 import type {
   Connection,
   ConnectionCounters,
   ConnectionHooks,
   ConnectionSettings,
 } from './connection-types.js';
-import { handshakeMessages, readFrame } from './frame-reader.js';
-import { createHeartbeat } from './heartbeat.js';
-import { closeSocket, hubClose } from './socket-close.js';
+import { hubClose } from './socket-close.js';
+import { openLink, type LinkEnding, type SocketLink } from './socket-link.js';
 import { decideRetry, type Ending } from './retry-policy.js';
-import type { HubEnvironment, TimerHandle, WebSocketLike } from './environment.js';
+import type { HubEnvironment, TimerHandle } from './environment.js';
 import { messageOf } from './errors.js';
 import type { CloseInfo, ConnectionState, Status } from '../protocol/public-types.js';
 import type { WireProtocol } from './wire-protocol.js';
-import type { ServerEvent } from './server-event.js';
 
 const SOCKET_STATES = ['connecting', 'open', 'closing', 'closed'] as const;
 
@@ -34,8 +32,9 @@ export function createConnection(
   protocol: WireProtocol,
   retryDelay: RetryDelay = fullJitter(settings.reconnect, env.random),
 ): Connection {
-  const { reconnect: retry, heartbeat } = settings;
-  const counters: Omit<ConnectionCounters, 'pingsSent'> = {
+  const { reconnect: retry } = settings;
+  const counters: ConnectionCounters = {
+    pingsSent: 0,
     connections: 0,
     reconnectAttempts: 0,
     pongsReceived: 0,
@@ -51,9 +50,7 @@ export function createConnection(
     reason: null,
     rttMs: null,
   };
-  let socket: WebSocketLike | null = null;
-  /** Set once the socket is open and, with auth, accepted. */
-  let ready = false;
+  let link: SocketLink | null = null;
   let wanted = false;
   let online = true;
   let attemptsMade = 0;
@@ -68,23 +65,8 @@ export function createConnection(
     connect: null as TimerHandle,
     stable: null as TimerHandle,
   };
-  const beat = createHeartbeat(heartbeat, protocol.serverPings === true, env, {
-    ping: () => {
-      const encoded = encodeFrame(codec, heartbeat.ping, settings.maxMessageBytes);
-      if (!('frame' in encoded)) return unsentFrame(encoded, 'the ping', settings.maxMessageBytes);
-      socket?.send(encoded.frame);
-      return null;
-    },
-    timeout(reason) {
-      counters.heartbeatTimeouts++;
-      dropSocket(CloseCode.HeartbeatTimeout, 'heartbeat timeout');
-      failure(reason, hubClose(CloseCode.HeartbeatTimeout, 'heartbeat timeout'), true);
-    },
-    problem: (message) => hooks.error('encode-failed', message),
-  });
-  /** A server that sends garbage is reported once per socket, not once per frame; every frame is counted. */
-  let decodeReported = false;
   const subprotocols = settings.protocols.length > 0 ? settings.protocols : (protocol.subprotocols ?? []);
+  const linkContext = { settings, env, codec, protocol, counters, subprotocols };
 
   function setStatus(state: ConnectionState, changes: Partial<Omit<Status, 'state'>> = {}): void {
     status = { ...status, nextAttemptAt: null, reason: null, ...changes, state };
@@ -97,15 +79,10 @@ export function createConnection(
   }
 
   function dropSocket(code: number, reason: string): void {
-    const ws = socket;
-    const wasReady = ready;
-    socket = null;
-    ready = false;
-    beat.stop();
+    const wasReady = link?.drop(code, reason) ?? false;
+    link = null;
     clear('connect');
     clear('stable');
-    // The handlers check `socket === ws`, so this socket's late events are ignored from here on.
-    if (ws) closeSocket(ws, code, reason);
     if (wasReady) hooks.closed();
   }
 
@@ -126,7 +103,7 @@ export function createConnection(
       if (attempt !== generation) return;
       generation++;
       const what = `no connection within connectTimeout (${retry.connectTimeout} ms)`;
-      if (!socket) return failure(what, null);
+      if (!link) return failure(what, null);
       dropSocket(CloseCode.Normal, 'connect timeout');
       failure(what, hubClose(CloseCode.Normal, 'connect timeout'));
     }, retry.connectTimeout);
@@ -151,118 +128,46 @@ export function createConnection(
     }
     if (attempt !== generation || !wanted) return;
     // Never two sockets: whatever an overtaken attempt left is closed first.
-    if (socket) dropSocket(CloseCode.Normal, 'superseded');
-    let ws: WebSocketLike;
+    if (link) dropSocket(CloseCode.Normal, 'superseded');
     try {
       if (protocol.url) url = protocol.url(url);
-      ws = new env.WebSocket(url, [...subprotocols]);
+      link = openLink(url, token, linkContext, {
+        opened,
+        ended: linkEnded,
+        event: hooks.event,
+        error: hooks.error,
+        rtt(ms) {
+          status = { ...status, rttMs: ms };
+          hooks.status(status);
+        },
+      });
     } catch (error) {
       clear('connect');
       return setStatus('failed', { reason: `cannot open ${url}: ${messageOf(error)}` });
     }
-    ws.binaryType = 'arraybuffer';
-    socket = ws;
-    decodeReported = false;
+  }
 
-    ws.onopen = () => {
-      if (socket !== ws) return;
-      beat.heard();
-      let opening: readonly unknown[];
-      try {
-        opening = handshakeMessages(protocol, token);
-      } catch (error) {
+  function linkEnded(ending: LinkEnding): void {
+    switch (ending.kind) {
+      case 'closed':
+        dropSocket(ending.close.code, ending.close.reason);
+        return closed(ending.close, ending.wasReady);
+      case 'silent':
+        counters.heartbeatTimeouts++;
+        dropSocket(CloseCode.HeartbeatTimeout, 'heartbeat timeout');
+        return failure(ending.reason, hubClose(CloseCode.HeartbeatTimeout, 'heartbeat timeout'), true);
+      case 'no-handshake':
         dropSocket(CloseCode.Normal, 'no handshake');
-        hooks.error('transport-failed', `tabmux: the protocol's handshake failed: ${messageOf(error)}`);
-        return setStatus('failed', { reason: `the protocol's handshake failed: ${messageOf(error)}` });
-      }
-      if (opening.length === 0) return opened();
-      for (const message of opening) {
-        const problem = sendNow(ws, message, 'the handshake');
-        if (problem) {
-          dropSocket(CloseCode.Normal, 'handshake not sendable');
-          return failure(problem, null);
-        }
-      }
-    };
-    ws.onmessage = (event: { data: string | ArrayBuffer }) => {
-      if (socket !== ws) return;
-      counters.framesIn++;
-      const pingAt = beat.heard();
-      const read = readFrame(event.data, codec, protocol, heartbeat.pong);
-      if ('undecodable' in read) return undecodable(read.undecodable);
-      take(ws, read, pingAt);
-    };
-    ws.onerror = () => {
-      // Browsers give no detail; the close event that follows carries the code. Reported, so it is not silent.
-      if (socket === ws) hooks.error('socket-error', `the socket to ${url} reported an error`);
-    };
-    ws.onclose = (event: CloseInfo) => {
-      if (socket !== ws) return;
-      const wasReady = ready;
-      dropSocket(event.code, event.reason);
-      closed({ code: event.code, reason: event.reason, wasClean: event.wasClean }, wasReady);
-    };
-  }
-
-  /** Acts on what the protocol made of a frame: the connection's own kinds here, the rest to the hub. */
-  function take(ws: WebSocketLike, event: ServerEvent, pingAt: number | null): void {
-    if (socket !== ws) return;
-    switch (event.kind) {
-      case 'batch':
-        for (const item of event.events) take(ws, item, pingAt);
-        return;
-      case 'ready':
-      case 'auth-ok':
-        if (!ready) opened();
-        return;
-      case 'pong':
-        return pong(pingAt);
-      case 'send':
-        for (const message of event.messages) {
-          const problem = sendNow(ws, message, 'an answer of the protocol');
-          if (problem) hooks.error('encode-failed', problem);
-        }
-        return;
-      case 'close': {
-        const wasReady = ready;
-        dropSocket(event.code, event.reason);
-        return closed({ code: event.code, reason: event.reason, wasClean: true }, wasReady);
-      }
-      case 'ignore':
-        return;
-      default:
-        hooks.event(event);
+        hooks.error('transport-failed', `tabmux: the protocol's handshake failed: ${ending.reason}`);
+        return setStatus('failed', { reason: `the protocol's handshake failed: ${ending.reason}` });
+      case 'handshake-unsent':
+        dropSocket(CloseCode.Normal, 'handshake not sendable');
+        return failure(ending.problem, null);
     }
-  }
-
-  function pong(pingAt: number | null): void {
-    counters.pongsReceived++;
-    if (pingAt === null) return;
-    status = { ...status, rttMs: env.now() - pingAt };
-    hooks.status(status);
-  }
-
-  function undecodable(why: string): void {
-    counters.decodeErrors++;
-    if (decodeReported) return;
-    decodeReported = true;
-    hooks.error(
-      'decode-failed',
-      `a server frame could not be decoded and was dropped: ${why} (further ones on this socket are only counted, in stats.decodeErrors)`,
-    );
-  }
-
-  /** Encodes and sends a message the hub itself owes the server; says why it could not. */
-  function sendNow(ws: WebSocketLike, message: unknown, what: string): string | null {
-    const encoded = encodeFrame(codec, message, settings.maxMessageBytes);
-    if (!('frame' in encoded)) return unsentFrame(encoded, what, settings.maxMessageBytes);
-    ws.send(encoded.frame);
-    return null;
   }
 
   function opened(): void {
     clear('connect');
-    ready = true;
     counters.connections++;
     outageSince = null;
     authRetried = false;
@@ -270,7 +175,6 @@ export function createConnection(
     setStatus('open', { attempt: 0 });
     // Backoff starts again from the bottom only once the connection has proved itself.
     timers.stable = env.setTimeout(() => (backoffStep = 0), retry.stableAfter);
-    beat.start();
   }
 
   function closed(close: CloseInfo, wasReady: boolean): void {
@@ -333,14 +237,12 @@ export function createConnection(
       return status;
     },
     get socketState() {
-      return socket === null ? 'none' : (SOCKET_STATES[socket.readyState] ?? 'closed');
+      return link === null ? 'none' : (SOCKET_STATES[link.readyState] ?? 'closed');
     },
-    get counters() {
-      return { ...counters, pingsSent: beat.pingsSent };
-    },
+    counters,
     start() {
       wanted = true;
-      if (socket || timers.retry !== null) return;
+      if (link || timers.retry !== null) return;
       if (['unauthorized', 'failed', 'offline'].includes(status.state)) return;
       status = { ...status, attempt: 0 };
       void connect();
@@ -349,14 +251,14 @@ export function createConnection(
       wanted = false;
       generation++;
       clear('retry');
-      const hadSocket = socket !== null;
+      const hadSocket = link !== null;
       dropSocket(code, reason);
       if (status.state !== 'closed') {
         setStatus('closed', hadSocket ? { lastClose: { code, reason, wasClean: true } } : {});
       }
     },
     reconnect() {
-      if (ready) return;
+      if (link?.ready) return;
       wanted = true;
       resetOutage();
       dropSocket(CloseCode.Normal, 'reconnect requested');
@@ -383,12 +285,10 @@ export function createConnection(
       if (!wanted) return;
       if (timers.retry !== null && status.nextAttemptAt !== null && env.now() >= status.nextAttemptAt)
         void connect();
-      else if (ready) beat.check();
+      else link?.check();
     },
     send(frame) {
-      if (!ready || !socket) return false;
-      socket.send(frame);
-      return true;
+      return link?.send(frame) ?? false;
     },
   };
 }

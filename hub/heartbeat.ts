@@ -33,12 +33,11 @@ export function createHeartbeat(
   serverPings: boolean,
   env: HubEnvironment,
   hooks: HeartbeatHooks,
-): Heartbeat & { readonly pingsSent: number } {
+): Heartbeat {
   let timer: TimerHandle = null;
   let running = false;
   let lastInboundAt = 0;
   let pingSentAt: number | null = null;
-  let pingsSent = 0;
 
   function schedule(ms: number): void {
     if (timer !== null) env.clearTimeout(timer);
@@ -67,7 +66,6 @@ export function createHeartbeat(
       hooks.problem(problem);
       return schedule(settings.interval);
     }
-    pingsSent++;
     pingSentAt = now;
     schedule(settings.timeout);
   }
@@ -84,9 +82,6 @@ export function createHeartbeat(
   }
 
   return {
-    get pingsSent() {
-      return pingsSent;
-    },
     start() {
       running = true;
       schedule(settings.interval);
