@@ -43,6 +43,10 @@ export default defineConfig({
       'test/**/*.test.ts',
     ],
     environment: 'node',
+    // Threads sharing their module graph start in a fraction of the time of isolated forks (unit suite 33 → 19 s
+    // here). Tests may share modules, so none keeps state at module level: each builds what it uses.
+    pool: 'threads',
+    isolate: false,
     testTimeout: 15_000,
   },
 });

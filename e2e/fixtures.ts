@@ -104,7 +104,7 @@ export const test = base.extend<Fixtures, { vite: ViteDevServer; origin: string 
     await server.close();
   },
   socketIoServer: async ({}, use) => {
-    const server = await startSocketIoServer({ pingInterval: 200, pingTimeout: 1000, tokens: ['good'] });
+    const server = await startSocketIoServer({ pingInterval: 200, pingTimeout: 5000, tokens: ['good'] });
     await use(server);
     await server.close();
   },

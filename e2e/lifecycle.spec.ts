@@ -19,9 +19,11 @@ test('20 reloads of a tab cost the server no subscribe and no unsubscribe of the
   server,
   openTab,
 }) => {
-  // Another tab keeps the hub (a lone tab's reload keeps it only where the worker outlives its last tab).
-  await openTab(context, { follow: ['shared'] });
-  const reloading = await openTab(context, { follow: ['solo'] });
+  // Another tab keeps the hub (a lone tab's reload keeps it only where the worker outlives its last tab). The
+  // linger is 5 s, well above a reload on a busy machine, so the test does not hang on the 1 s default.
+  const options = { channelLingerMs: 5000 };
+  await openTab(context, { follow: ['shared'], options });
+  const reloading = await openTab(context, { follow: ['solo'], options });
   await expect.poll(() => frames(server, 'subscribe', 'solo')).toBe(1);
   await server.publishTo('solo', 'latest');
   await expect.poll(() => received(reloading, 'solo')).toEqual(['latest']);

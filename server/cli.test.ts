@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import WebSocket from 'ws';
 import { startRedis, type RedisProcess } from '../test/redis-server.js';
 import { runCli, startCli } from '../test/server-cli.js';
+import { parseCli } from './cli-options.js';
 
 let redis: RedisProcess;
 beforeAll(async () => {
@@ -16,11 +17,18 @@ test.each([
   [['--replay', '0'], /--replay must be a whole number ≥ 1/],
   [['--origin', 'app.example'], /--origin must be an origin like https:\/\/app.example/],
   [['--colour', 'blue'], /Unknown option '--colour'/],
-])('%j exits 2 with a message saying what is allowed', async (args, message) => {
-  const { code, output } = await runCli(args);
+])('%j is refused with a message saying what is allowed', (args, message) => {
+  const request = parseCli(args);
+  expect(request.kind).toBe('refused');
+  const text = request.kind === 'refused' ? request.message : '';
+  expect(text).toMatch(message);
+  expect(text).toContain('usage: tabmux-server');
+});
+
+test('a refusal exits 2, printing it', async () => {
+  const { code, output } = await runCli(['--port', 'eighty']);
   expect(code).toBe(2);
-  expect(output).toMatch(message);
-  expect(output).toContain('usage: tabmux-server');
+  expect(output).toMatch(/--port must be a whole number from 0 to 65535; got eighty/);
 });
 
 test('Redis unreachable at start: exits 1 with a message naming the address', async () => {

@@ -11,6 +11,7 @@ const path = process.env['PATH'];
 afterEach(() => {
   process.env['PATH'] = path;
   delete process.env['TABMUX_MINIBROWSER'];
+  delete process.env['TABMUX_WEBDRIVER_SESSION_MS'];
 });
 
 const running = (name: string) => {
@@ -46,13 +47,14 @@ test('no Xvfb, no WebKitWebDriver: a clear error naming the packages', async () 
 test('a browser the driver cannot start: the session fails within its bound, and nothing is left running', async () => {
   const before = running('WebKitWebDriver');
   process.env['TABMUX_MINIBROWSER'] = '/bin/false';
+  process.env['TABMUX_WEBDRIVER_SESSION_MS'] = '2000';
   const browser = await WebDriverBrowser.launch();
   try {
     const started = Date.now();
     await expect(browser.newContext()).rejects.toThrow(/WebKitWebDriver did not open a MiniBrowser session/);
-    expect(Date.now() - started).toBeLessThan(25_000);
+    expect(Date.now() - started).toBeLessThan(10_000);
   } finally {
     await browser.close();
   }
   expect(running('WebKitWebDriver')).toBe(before);
-}, 40_000);
+}, 20_000);

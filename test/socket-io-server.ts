@@ -20,6 +20,8 @@ export interface SocketIoTestServer {
   /** Stops the server (every socket closes) and starts it again on the same port after `downMs`. */
   restart(downMs?: number): Promise<void>;
   close(): Promise<void>;
+  /** Pongs the server received, answering its pings, over every connection so far. */
+  pongs(): number;
 }
 
 export interface SocketIoTestServerOptions {
@@ -35,6 +37,7 @@ export async function startSocketIoServer(
 ): Promise<SocketIoTestServer> {
   const received: unknown[][] = [];
   let total = 0;
+  let pongs = 0;
   let http: HttpServer;
   let io: Server;
   let port = 0;
@@ -45,7 +48,11 @@ export async function startSocketIoServer(
       pingInterval: options.pingInterval ?? 25_000,
       pingTimeout: options.pingTimeout ?? 20_000,
     });
-    io.engine.on('connection', () => total++);
+    io.engine.on('connection', (socket: { on(event: 'heartbeat', listener: () => void): void }) => {
+      total++;
+      // Engine.IO (v4) says `heartbeat` for each pong answering its ping.
+      socket.on('heartbeat', () => pongs++);
+    });
     const tokens = options.tokens ?? null;
     io.use((socket, next) => {
       const token = (socket.handshake.auth as { token?: unknown }).token;
@@ -78,6 +85,7 @@ export async function startSocketIoServer(
       return port;
     },
     connections: () => ({ total, open: io.engine.clientsCount }),
+    pongs: () => pongs,
     received,
     async emitToRoom(room, data) {
       const sockets = await io.in(room).fetchSockets();

@@ -192,7 +192,7 @@ export class WebDriverBrowser {
         port: driver.port,
         logLevel: 'error',
         connectionRetryCount: 0,
-        connectionRetryTimeout: 20_000,
+        connectionRetryTimeout: sessionTimeoutMs(),
         capabilities: {
           browserName: 'MiniBrowser',
           'wdio:enforceWebDriverClassic': true,
@@ -217,4 +217,13 @@ export class WebDriverBrowser {
     for (const context of [...this.open]) await context.close();
     this.display.stop();
   }
+}
+
+/**
+ * How long a new MiniBrowser session may take to open: $TABMUX_WEBDRIVER_SESSION_MS, 20 s by default (a loaded
+ * machine starts WebKit slowly). The harness's own test of a browser that never starts sets it lower.
+ */
+function sessionTimeoutMs(): number {
+  const ms = Number(process.env['TABMUX_WEBDRIVER_SESSION_MS'] ?? 20_000);
+  return Number.isFinite(ms) && ms > 0 ? ms : 20_000;
 }

@@ -96,7 +96,8 @@ test('the server’s pings are answered: the connection outlives pingInterval + 
   const { hub, tab, server } = await setUp({ pingInterval: 100, pingTimeout: 100 });
   tab();
   await until(() => hub.stats().state === 'open');
-  await wait(1500);
+  // Eight of the server's pings answered: four times its pingInterval + pingTimeout.
+  await until(() => hub.stats().framesIn >= 9);
   expect(server.connections()).toEqual({ total: 1, open: 1 });
   expect(hub.stats()).toMatchObject({ state: 'open', connections: 1, pingsSent: 0 });
 });
