@@ -29,9 +29,13 @@ function labelOf(file: string, app: string): string {
   return `${app} client`;
 }
 
-export async function measureBundles(): Promise<BundleSize[]> {
+/** Builds each of `names` (default: every contender) and measures its chunks. */
+export async function measureBundles(
+  names: readonly (keyof typeof ENTRIES)[] = Object.keys(ENTRIES) as (keyof typeof ENTRIES)[],
+): Promise<BundleSize[]> {
   const sizes: BundleSize[] = [{ name: 'plain WebSocket', minBytes: 0, gzipBytes: 0 }];
-  for (const [name, entry] of Object.entries(ENTRIES)) {
+  for (const name of names) {
+    const entry = ENTRIES[name];
     const outDir = await mkdtemp(join(tmpdir(), `tabmux-bundle-${name}-`));
     try {
       await build({

@@ -1,6 +1,10 @@
-// The package `tabmux`: createClient and the public types.
+/**
+ * The package `tabmux`: createClient and the public types.
+ * @module tabmux
+ */
 export { createClient } from './create-client.js';
-export type { ChannelMap, Client, ClientEvents, RequestOptions } from './client-types.js';
+export type { AnyChannels, ChannelMap, Client, ClientEvents, RequestOptions } from './client-types.js';
+export type { Listener } from './emitter.js';
 export type { ChannelEnd, ChannelHandler, SubscribeOptions } from './subscriptions.js';
 export { defaultProtocol, type WireProtocol } from '../hub/wire-protocol.js';
 export { HubLostError } from '../protocol/errors.js';

@@ -128,8 +128,8 @@ export interface ClientOptions {
   readonly requestTimeoutMs?: number;
   /**
    * The server's protocol. A built-in one by name, `'graphql-ws'` or `'socket.io'` (or `{ name, ...options }`, see
-   * `GraphqlWsOptions` and `SocketIoOptions`), is loaded by the hub on demand, through a SharedWorker too (README.md,
-   * "Your backend"). A `WireProtocol` object maps tabmux's operations to any other server's messages; it holds
+   * `GraphqlWsOptions` and `SocketIoOptions`), is loaded by the hub on demand, through a SharedWorker too
+   * (docs/guides/backends.md). A `WireProtocol` object maps tabmux's operations to any other server's messages; it holds
    * functions, which cannot be sent to a SharedWorker, so it needs `transport: 'in-page'`; for a shared hub pass it
    * to `hostSharedWorker({ protocol })` in your worker entry. An unknown name is refused, listing the built-in ones.
    * @default 'tabmux': tabmux's JSON protocol

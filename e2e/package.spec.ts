@@ -129,17 +129,20 @@ test.describe('a Vite app with the README snippet', () => {
     // The README's own snippet, as a user copies it.
     const snippet = /```ts\n(import \{ createClient \} from 'tabmux';[\s\S]*?)```/.exec(readme)?.[1];
     if (!snippet) throw new Error("README: no snippet starting with `import { createClient } from 'tabmux'`");
+    // TypeScript, as the README shows it (Vite strips the types); the server's URL from the query, no token
+    // endpoint, and the tab stays (the snippet's last lines leave).
     await writeFile(
-      join(root, 'main.js'),
+      join(root, 'main.ts'),
       snippet
-        .replace(/'wss:\/\/[^']+'/, "new URLSearchParams(location.search).get('ws')")
-        .replace(/^.*render\(.*$/gm, '')
+        .replace(/'wss:\/\/[^']+'/, "new URLSearchParams(location.search).get('ws')!")
+        .replace(/^\s*auth:.*$/m, '')
         .replace(/^\s*\w+\(\);$/gm, '')
-        .replace(/^client\.close\(\);$/m, '') + '\nwindow.client = client;\n',
+        .replace(/^client\.close\(\);$/m, '') +
+        '\n(window as unknown as { client: unknown }).client = client;\n',
     );
     await writeFile(
       join(root, 'index.html'),
-      '<!doctype html><script type="module" src="./main.js"></script>',
+      '<!doctype html><script type="module" src="./main.ts"></script>',
     );
     const outDir = join(root, 'dist');
     await build({ root, logLevel: 'error', configFile: false, worker: { format: 'es' }, build: { outDir } });

@@ -1,5 +1,8 @@
-// The package `tabmux/hub`: the hub, pure TypeScript with no DOM, for hosts of your own (a worker, a page, Node) and
-// the protocols built in. The SharedWorker host is `tabmux/worker/host`.
+/**
+ * The package `tabmux/hub`: the hub, pure TypeScript with no DOM, for hosts of your own (a worker, a page, Node) and
+ * the protocols built in. The SharedWorker host is `tabmux/worker/host`.
+ * @module tabmux/hub
+ */
 export { fullJitter, type BackoffOptions, type RetryDelay } from './backoff.js';
 export { jsonCodec, type Codec, type Frame } from './codec.js';
 export type { HubEnvironment, TimerHandle, WebSocketConstructor, WebSocketLike } from './environment.js';
@@ -9,6 +12,7 @@ export { graphqlWsProtocol } from './protocols/graphql-ws.js';
 export { loadProtocol } from './protocols/load-protocol.js';
 export { socketIoProtocol } from './protocols/socket-io.js';
 export type { ServerEvent } from './server-event.js';
+export type { ReadLimits } from './read-credit.js';
 export type { TabSink } from './tab-queue.js';
 export { defaultProtocol, type WireProtocol } from './wire-protocol.js';
 export { classifyClose, CloseCode, type CloseClass } from '../protocol/close-codes.js';
@@ -33,6 +37,7 @@ export type {
   TabmuxErrorLike,
 } from '../protocol/public-types.js';
 export type {
+  ErrorInfo,
   HeartbeatSettings,
   HubConfig,
   HubEvent,

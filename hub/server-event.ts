@@ -15,7 +15,7 @@ export type ServerEvent =
   | { readonly kind: 'send'; readonly messages: readonly unknown[] }
   /**
    * The server ended the session inside the protocol (Socket.IO's disconnect packet): handled like a socket close
-   * with `code`, classified by `WireProtocol.classifyClose` or else tabmux's rules (README.md, "Close codes").
+   * with `code`, classified by `WireProtocol.classifyClose` or else tabmux's rules (PROTOCOL.md, "Close codes").
    */
   | { readonly kind: 'close'; readonly code: number; readonly reason: string }
   /** Part of the protocol and nothing for the tabs (a keep-alive, a notice): dropped without a word. */

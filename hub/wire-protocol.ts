@@ -7,7 +7,7 @@ import type { ServerEvent } from './server-event.js';
 
 /**
  * Maps the hub's operations to a server's messages and back. The default speaks tabmux's JSON protocol
- * (README.md, "Wire protocol"); `'graphql-ws'` and `'socket.io'` are built in (the `protocol` option). A server with
+ * (PROTOCOL.md); `'graphql-ws'` and `'socket.io'` are built in (the `protocol` option). A server with
  * other conventions needs one object like this, passed to `createClient({ protocol })` in-page or to
  * `hostSharedWorker({ protocol })` in a worker entry of your own.
  *

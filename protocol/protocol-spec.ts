@@ -1,6 +1,6 @@
 // The built-in protocols by name and their options: plain data, so a tab can send them to a SharedWorker's hub.
 
-/** The protocols tabmux carries itself; `'tabmux'` is its own (README.md, "Wire protocol"). */
+/** The protocols tabmux carries itself; `'tabmux'` is its own (PROTOCOL.md). */
 export const PROTOCOL_NAMES = ['tabmux', 'graphql-ws', 'socket.io'] as const;
 
 export type ProtocolName = (typeof PROTOCOL_NAMES)[number];

@@ -91,7 +91,7 @@ export namespace Wire {
   }
   /**
    * server → client. Several messages in one frame, in order: a server under load should batch, because each
-   * frame has a fixed cost in the browser that dwarfs a small message's (README.md, "Performance").
+   * frame has a fixed cost in the browser that dwarfs a small message's (docs/performance.md).
    * Pongs and `auth-ok` are not batched.
    */
   export interface Batch {

@@ -1,4 +1,7 @@
-// The package `tabmux/server`: tabmux's protocol for Node, on one process or a fleet sharing Redis.
+/**
+ * The package `tabmux/server`: tabmux's protocol for Node, on one process or a fleet sharing Redis.
+ * @module tabmux/server
+ */
 export type { Broker, History, StoredMessage } from './broker.js';
 export { classifyClose, CloseCode, type CloseClass } from '../protocol/close-codes.js';
 export { createTabmuxServer, type TabmuxServer } from './create-server.js';

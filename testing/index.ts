@@ -1,4 +1,7 @@
-// The package `tabmux/testing`: a test server with fault controls, and Playwright helpers for multi-tab tests.
+/**
+ * The package `tabmux/testing`: a test server with fault controls, and Playwright helpers for multi-tab tests.
+ * @module tabmux/testing
+ */
 export {
   clientStatus,
   crashTab,
@@ -8,6 +11,7 @@ export {
   test,
   waitForStatus,
   type CountsConnections,
+  type TimeoutOptions,
 } from './playwright.js';
 export {
   startTestServer,

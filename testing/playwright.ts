@@ -4,7 +4,7 @@ import { test as base, expect, type BrowserContext, type Page } from '@playwrigh
 import type { ConnectionState, Status } from '../protocol/public-types.js';
 import { startTestServer, type TestServer, type TestServerOptions } from './test-server.js';
 
-interface TimeoutOptions {
+export interface TimeoutOptions {
   /** @default 10000 */
   readonly timeout?: number;
 }
