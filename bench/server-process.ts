@@ -31,7 +31,11 @@ export async function startServerProcess(): Promise<ServerProcess> {
   });
   const httpUrl = url.replace('ws://', 'http://').replace(/\/$/, '');
   const post = async (path: string, body: unknown) => {
-    const response = await fetch(`${httpUrl}${path}`, { method: 'POST', body: JSON.stringify(body) });
+    const response = await fetch(`${httpUrl}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
     return response.json() as Promise<unknown>;
   };

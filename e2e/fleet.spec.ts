@@ -36,6 +36,7 @@ test('instance A killed mid-stream of 5,000: its tabs fail over to B, and every 
     ] as const)
       await fetch(`${instance.httpUrl}/publish?channel=greetings`, {
         method: 'POST',
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ from }),
       });
     for (const page of tabs)

@@ -17,6 +17,7 @@ test('five tabs of one browser share one connection and all receive a publish', 
 
   const response = await fetch(`${server.httpUrl}/publish`, {
     method: 'POST',
+    headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ n: 42 }),
   });
   expect(await response.json()).toEqual({ delivered: 1 });

@@ -223,3 +223,33 @@ test("cancelling a request touches that request only: 50,000 pending of one tab 
   await receive({ type: 'reply', id, data: 'answered' });
   expect(other.ofType('reply')).toMatchObject([{ requestId: 'mine', data: 'answered' }]);
 });
+
+test('refusals the server codes `forbidden` reach the tabs with that code: an ended channel, a refused request, a refused publish', async () => {
+  const { tab, open, socket, receive } = hubHarness();
+  const a = tab();
+  await open();
+  a.session.subscribe(subscribe('user:u2'));
+  a.session.request('r1', 'secret');
+  const { id } = socket().sentOfType('request')[0] as { id: string };
+  await receive({
+    type: 'ended',
+    channel: 'user:u2',
+    reason: 'forbidden: no',
+    failed: true,
+    code: 'forbidden',
+  });
+  await receive({ type: 'error', id, code: 'forbidden', message: 'forbidden: staff only' });
+  await receive({ type: 'error', channel: 'prices', code: 'forbidden', message: 'forbidden: read only' });
+  expect(a.ofType('end')).toEqual([
+    {
+      type: 'end',
+      channel: 'user:u2',
+      reason: 'forbidden: no',
+      error: { name: 'TabmuxError', code: 'forbidden', message: 'forbidden: no' },
+    },
+  ]);
+  expect(a.ofType('reply-error')).toMatchObject([{ requestId: 'r1', error: { code: 'forbidden' } }]);
+  expect(a.ofType('error')).toMatchObject([
+    { error: { code: 'forbidden', message: 'the server reported: forbidden: read only' } },
+  ]);
+});

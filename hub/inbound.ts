@@ -56,7 +56,7 @@ export function createInbound(core: HubCore, hooks: InboundHooks): (event: Route
         for (const tab of channels.tabsOf(event.channel)) catchUp(core, tab, event.channel);
         hooks.stopLinger(event.channel);
         const ended = channels.end(event.channel);
-        const error = event.failed ? errorInfo('server-error', event.reason) : null;
+        const error = event.failed ? errorInfo(event.code ?? 'server-error', event.reason) : null;
         for (const tab of ended)
           tab.queue.event({ type: 'end', channel: event.channel, reason: event.reason, error });
         return;
@@ -68,10 +68,10 @@ export function createInbound(core: HubCore, hooks: InboundHooks): (event: Route
       }
       case 'error': {
         if (event.id === null)
-          broadcast(core, errorEvent('server-error', `the server reported: ${event.message}`));
+          broadcast(core, errorEvent(event.code ?? 'server-error', `the server reported: ${event.message}`));
         else {
           const pending = takeRequest(event.id);
-          if (pending) replyError(pending, 'server-error', event.message);
+          if (pending) replyError(pending, event.code ?? 'server-error', event.message);
         }
         return;
       }

@@ -39,9 +39,22 @@ export type ServerEvent =
    * The server ended its subscription to `channel`, having served it (`failed: false`) or not: the channel's tabs
    * get an `end` event and the hub forgets the subscription, so a later subscribe starts anew.
    */
-  | { readonly kind: 'end'; readonly channel: string; readonly reason: string; readonly failed: boolean }
+  | {
+      readonly kind: 'end';
+      readonly channel: string;
+      readonly reason: string;
+      readonly failed: boolean;
+      /** `forbidden`: the server's authorization refused the channel (the tabs' error says so). */
+      readonly code?: 'forbidden';
+    }
   | { readonly kind: 'reply'; readonly id: string; readonly data: unknown }
-  | { readonly kind: 'error'; readonly id: string | null; readonly message: string }
+  | {
+      readonly kind: 'error';
+      readonly id: string | null;
+      readonly message: string;
+      /** `forbidden`: the server's authorization refused the publish or request. */
+      readonly code?: 'forbidden';
+    }
   /** Several of the above from one frame, in order. */
   | { readonly kind: 'batch'; readonly events: readonly ServerEvent[] }
   /** A message of the protocol that breaks its rules: reported to the tabs as a `protocol-error`, then dropped. */

@@ -87,11 +87,17 @@ export const defaultProtocol: WireProtocol = {
           channel: parsed.channel,
           reason: parsed.reason,
           failed: parsed.failed === true,
+          ...(parsed.code && { code: parsed.code }),
         };
       case 'reply':
         return { kind: 'reply', id: parsed.id, data: parsed.data };
       case 'error':
-        return { kind: 'error', id: parsed.id ?? null, message: parsed.message };
+        return {
+          kind: 'error',
+          id: parsed.id ?? null,
+          message: parsed.message,
+          ...(parsed.code && { code: parsed.code }),
+        };
       case 'batch':
         return { kind: 'batch', events: parsed.messages.map((item) => defaultProtocol.parse(item)) };
     }

@@ -15,6 +15,7 @@ const CODES: Readonly<Record<ErrorCode, true>> = {
   closed: true,
   undeliverable: true,
   'protocol-error': true,
+  forbidden: true,
 };
 
 export function isErrorCode(value: unknown): value is ErrorCode {

@@ -66,7 +66,9 @@ export type ErrorCode =
   /** A server message could not be passed to this tab (the browser could not clone it); the others were. */
   | 'undeliverable'
   /** The server broke the protocol's rules (a sequence number that is not one, say); the message was dropped. */
-  | 'protocol-error';
+  | 'protocol-error'
+  /** The server's authorization refused it: a channel (an `end` event), a publish, a request. */
+  | 'forbidden';
 
 /** An error tabmux reports: `code` is stable and machine-readable; the message says what happened. */
 export interface TabmuxErrorLike {

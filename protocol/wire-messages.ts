@@ -65,6 +65,8 @@ export namespace Wire {
     readonly channel: string;
     readonly reason: string;
     readonly failed?: boolean;
+    /** Why, for a program: `forbidden` when the server's authorization refused the channel. */
+    readonly code?: 'forbidden';
   }
   /** server → client. */
   export interface Reply {
@@ -80,6 +82,8 @@ export namespace Wire {
     readonly type: 'error';
     readonly id?: string;
     readonly channel?: string;
+    /** Why, for a program: `forbidden` when the server's authorization refused the publish or request. */
+    readonly code?: 'forbidden';
     readonly message: string;
   }
   /** Either way; the defaults of the `heartbeat` option. */

@@ -99,6 +99,7 @@ export function parseServerMessage(value: unknown): Wire.ServerMessage | WirePro
         channel,
         reason: String(m['reason'] ?? 'ended'),
         ...(m['failed'] === true && { failed: true }),
+        ...(m['code'] === 'forbidden' && { code: 'forbidden' }),
       };
     case 'reply':
       return typeof m['id'] === 'string' ? { type: 'reply', id: m['id'], data: m['data'] } : null;
@@ -111,6 +112,7 @@ export function parseServerMessage(value: unknown): Wire.ServerMessage | WirePro
       return {
         type: 'error',
         ...(typeof m['id'] === 'string' && { id: m['id'] }),
+        ...(m['code'] === 'forbidden' && { code: 'forbidden' }),
         message: typeof m['message'] === 'string' ? m['message'] : JSON.stringify(value),
       };
     default:

@@ -7,6 +7,8 @@ import { encodeBatch, encodeMessage, isProblem, parseClientFrame } from '../prot
 import type { LocalChannels, Member } from './local-channels.js';
 import { CloseCode } from '../protocol/close-codes.js';
 import type { ResolvedServerOptions } from './options.js';
+import { ask, type AccessRequest } from './access.js';
+import type { ServerLogger } from './log.js';
 import type { ClientInfo } from './types.js';
 
 /** The most messages one batch frame carries. */
@@ -16,6 +18,7 @@ export interface ConnectionContext {
   readonly options: ResolvedServerOptions;
   readonly channels: LocalChannels;
   readonly counters: Counters;
+  readonly log: ServerLogger;
   /** Publishes through the broker; rejects when it cannot. */
   publish(channel: string, data: unknown): Promise<number>;
 }
@@ -35,7 +38,8 @@ export interface Counters {
     | 'authFailures'
     | 'authTimeouts'
     | 'idle'
-    | 'publishFailures',
+    | 'publishFailures'
+    | 'forbidden',
     number
   >;
 }
@@ -99,13 +103,19 @@ export function serveClient(ws: WebSocket, request: IncomingMessage, context: Co
     // A client that does not read would make the server hold everything for it: it is let go instead.
     if (ws.bufferedAmount > options.maxBufferedBytes) {
       counters.refused.slowConsumers++;
-      close(CloseCode.SlowConsumer, 'slow consumer: it did not read what it was sent', true);
+      close(
+        CloseCode.SlowConsumer,
+        `slow consumer: more than maxBufferedBytes (${options.maxBufferedBytes}) waited for it`,
+        true,
+      );
     }
   }
 
+  /** Closes the socket, saying why in its close reason (a browser shows nothing else) and in the log. */
   function close(code: number, reason: string, force = false): void {
     if (closing) return;
     closing = true;
+    context.log.warn({ event: 'closed', client: client.id, code, reason }, `closed a client: ${reason}`);
     ws.close(code, reason);
     // A client that does not read may never answer the close either.
     if (force) setTimeout(() => ws.terminate(), 1000).unref();
@@ -118,6 +128,7 @@ export function serveClient(ws: WebSocket, request: IncomingMessage, context: Co
         close(CloseCode.Unauthorized, `no auth within ${options.authTimeoutMs} ms`);
       }, options.authTimeoutMs);
   let idleTimer: NodeJS.Timeout | null = null;
+  let expiryTimer: NodeJS.Timeout | null = null;
   const resetIdle = () => {
     if (options.idleTimeoutMs === 0) return;
     if (idleTimer) clearTimeout(idleTimer);
@@ -147,7 +158,10 @@ export function serveClient(ws: WebSocket, request: IncomingMessage, context: Co
     resetIdle();
     if (!withinRate()) {
       counters.refused.rateLimited++;
-      return close(CloseCode.TooManyMessages, `more than ${options.rateLimit.perSecond} messages a second`);
+      return close(
+        CloseCode.TooManyMessages,
+        `too many messages: more than rateLimit (${options.rateLimit.perSecond} a second, bursts of ${options.rateLimit.burst})`,
+      );
     }
     if (isBinary) return refuse('a frame that is not JSON: binary frames are not part of the protocol');
     const message = parseClientFrame(raw.toString());
@@ -160,6 +174,7 @@ export function serveClient(ws: WebSocket, request: IncomingMessage, context: Co
   ws.on('close', () => {
     closing = true;
     if (authTimer) clearTimeout(authTimer);
+    if (expiryTimer) clearTimeout(expiryTimer);
     if (idleTimer) clearTimeout(idleTimer);
     for (const name of followed) channels.leave(member, name);
     followed.clear();
@@ -179,10 +194,16 @@ export function serveClient(ws: WebSocket, request: IncomingMessage, context: Co
       case 'ping':
         return sayAlone({ type: 'pong' });
       case 'auth':
-        return sayAlone({ type: 'auth-ok' });
+        return reauthenticate(message.token);
       case 'subscribe':
       case 'resume': {
         const { channel } = message;
+        // Nothing of a refused channel reaches the socket, its latest message included.
+        const refusal = await refuses(message.type, channel);
+        if (refusal) {
+          if (followed.delete(channel)) channels.leave(member, channel);
+          return say(forbiddenEnd(channel, refusal));
+        }
         if (followed.has(channel)) channels.leave(member, channel);
         else if (followed.size >= options.maxChannelsPerConnection) {
           counters.refused.tooManyChannels++;
@@ -212,6 +233,14 @@ export function serveClient(ws: WebSocket, request: IncomingMessage, context: Co
         return channels.leave(member, message.channel);
       case 'publish': {
         const { channel, data } = message;
+        const refusal = await refuses('publish', channel);
+        if (refusal)
+          return say({
+            type: 'error',
+            channel,
+            code: 'forbidden',
+            message: `forbidden: publishing on "${channel}" is not allowed (${refusal})`,
+          });
         if (options.onPublish && !(await options.onPublish(channel, data, client)))
           return say({ type: 'error', channel, message: 'publishing on this channel is not allowed' });
         try {
@@ -223,6 +252,8 @@ export function serveClient(ws: WebSocket, request: IncomingMessage, context: Co
       }
       case 'request': {
         const { id } = message;
+        const refusal = await refuses('request', null);
+        if (refusal) return say({ type: 'error', id, code: 'forbidden', message: `forbidden: ${refusal}` });
         try {
           const reply = await options.onRequest(message.data, client);
           say({ type: 'reply', id, data: reply ?? null });
@@ -241,20 +272,84 @@ export function serveClient(ws: WebSocket, request: IncomingMessage, context: Co
       return close(CloseCode.Unauthorized, 'authentication required: send {"type":"auth","token":…} first');
     }
     authenticating = true;
-    let result: unknown;
-    try {
-      result = await options.authenticate!(message.token, request);
-    } catch {
-      result = false;
-    }
+    const result = await verify(message.token);
     authenticating = false;
-    if (result === false || result === null || result === undefined) {
+    if (typeof result === 'string') {
       counters.refused.authFailures++;
-      return close(CloseCode.Unauthorized, 'invalid token');
+      return close(CloseCode.Unauthorized, result);
     }
-    identity = result;
-    authenticated = true;
+    accept(result.identity);
     if (authTimer) clearTimeout(authTimer);
     sayAlone({ type: 'auth-ok' });
   }
+
+  /**
+   * A fresh token on an open socket (before the old one expires): the client is who it now says, and the channels
+   * the new identity may no longer follow are ended, forbidden.
+   */
+  async function reauthenticate(token: string): Promise<void> {
+    if (!options.authenticate) return sayAlone({ type: 'auth-ok' });
+    const result = await verify(token);
+    if (typeof result === 'string') {
+      counters.refused.authFailures++;
+      return close(CloseCode.Unauthorized, result);
+    }
+    accept(result.identity);
+    sayAlone({ type: 'auth-ok' });
+    for (const channel of [...followed]) {
+      const refusal = await refuses('subscribe', channel);
+      if (!refusal || !followed.delete(channel)) continue;
+      channels.leave(member, channel);
+      say(forbiddenEnd(channel, refusal));
+    }
+  }
+
+  /** The identity `authenticate` gives `token`, or why it refused it. */
+  async function verify(token: string): Promise<{ identity: unknown } | string> {
+    try {
+      const result = await options.authenticate!(token, request);
+      if (result === false || result === null || result === undefined) return 'invalid token';
+      return { identity: result };
+    } catch (error) {
+      return error instanceof Error && error.message ? error.message : 'invalid token';
+    }
+  }
+
+  /** Takes `identity`; one that says when it expires (`expiresAt`, ms) closes the socket then with 4401. */
+  function accept(next: unknown): void {
+    identity = next;
+    authenticated = true;
+    if (expiryTimer) clearTimeout(expiryTimer);
+    expiryTimer = null;
+    const expiresAt = (next as { expiresAt?: unknown } | null)?.expiresAt;
+    if (typeof expiresAt === 'number')
+      expiryTimer = setTimeout(
+        () => close(CloseCode.Unauthorized, 'the token expired: send a fresh one'),
+        Math.max(0, expiresAt - Date.now()),
+      ).unref();
+  }
+
+  /** Why `authorize` refuses `action` on `channel`, or `null` when it allows it (or there is no `authorize`). */
+  async function refuses(action: AccessRequest['action'], channel: string | null): Promise<string | null> {
+    if (!options.authorize) return null;
+    const refusal = await ask(options.authorize, { action, channel, identity, client });
+    if (refusal) {
+      counters.refused.forbidden++;
+      context.log.warn(
+        { event: 'forbidden', client: client.id, action, channel, reason: refusal },
+        `refused a ${action}${channel === null ? '' : ` of "${channel}"`}: ${refusal}`,
+      );
+    }
+    return refusal;
+  }
+}
+
+function forbiddenEnd(channel: string, why: string): Wire.Ended {
+  return {
+    type: 'ended',
+    channel,
+    reason: `forbidden: this connection may not follow "${channel}" (${why})`,
+    failed: true,
+    code: 'forbidden',
+  };
 }

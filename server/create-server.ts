@@ -44,6 +44,7 @@ export function createTabmuxServer(options: ServerOptions): TabmuxServer {
       authTimeouts: 0,
       idle: 0,
       publishFailures: 0,
+      forbidden: 0,
     },
   };
 
@@ -61,23 +62,41 @@ export function createTabmuxServer(options: ServerOptions): TabmuxServer {
     }
   }
 
-  const context = { options: resolved, channels, counters, publish };
+  const log = resolved.logger;
+  const context = { options: resolved, channels, counters, publish, log };
   function accept(ws: WebSocket, request: IncomingMessage): void {
     sockets.add(ws);
     counters.totalConnections++;
     ws.on('close', () => sockets.delete(ws));
+    sayWhyTooLarge(ws, resolved.maxPayload);
     ws.on('error', (error: Error & { code?: string }) => {
-      if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') counters.refused.tooLarge++;
+      if (error.code !== 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') return;
+      counters.refused.tooLarge++;
+      log.warn(
+        { event: 'closed', code: 1009, maxPayload: resolved.maxPayload },
+        'closed a client: a frame over maxPayload',
+      );
     });
     serveClient(ws, request, context);
+  }
+
+  /**
+   * A page from an origin that may not connect is let in and closed at once with 4403 and a reason naming the
+   * origin and the fix: a refused upgrade shows a browser only 1006, which the client retries forever.
+   */
+  function refuseOrigin(ws: WebSocket, origin: string): void {
+    counters.refused.origin++;
+    const reason = `origin ${origin} is not allowed; add --origin ${origin}`;
+    log.warn({ event: 'refused', cause: 'origin', origin }, `refused a socket: ${reason}`);
+    ws.close(CloseCode.Forbidden, reason.length <= 123 ? reason : 'this origin is not allowed (--origin)');
   }
 
   const wss = options.wss ?? new WebSocketServer({ noServer: true, maxPayload: resolved.maxPayload });
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (new URL(request.url ?? '/', 'http://x').pathname !== resolved.path) return;
-    if (!originAllowed(request, resolved.origins)) {
-      counters.refused.origin++;
-      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    const origin = request.headers.origin;
+    if (origin !== undefined && !originAllowed(origin, resolved.origins, resolved.hostnames)) {
+      wss.handleUpgrade(request, socket, head, (ws) => refuseOrigin(ws, origin));
       return;
     }
     wss.handleUpgrade(request, socket, head, (ws) => accept(ws, request));
@@ -114,16 +133,35 @@ export function createTabmuxServer(options: ServerOptions): TabmuxServer {
   };
 }
 
-/** Browsers always send Origin on a WebSocket upgrade; a request without one is not from a browser page. */
-function originAllowed(request: IncomingMessage, origins: '*' | 'same-origin' | readonly string[]): boolean {
-  const origin = request.headers.origin;
-  if (origin === undefined || origins === '*') return true;
-  if (origins === 'same-origin') {
-    try {
-      return new URL(origin).host === request.headers.host;
-    } catch {
-      return false;
-    }
+/**
+ * Whether a page of `origin` may connect. Browsers always send Origin on a WebSocket upgrade; a request without one
+ * is not from a browser page and is not checked. By default only loopback pages and pages of `hostnames` may: the
+ * Host header is not trusted, since a DNS-rebinding page sets it to its own name.
+ */
+export function originAllowed(
+  origin: string,
+  origins: '*' | 'local' | readonly string[],
+  hostnames: readonly string[],
+): boolean {
+  if (origins === '*') return true;
+  if (origins !== 'local') return origins.includes(origin);
+  let hostname: string;
+  try {
+    hostname = new URL(origin).hostname.toLowerCase();
+  } catch {
+    return false;
   }
-  return origins.includes(origin);
+  return LOOPBACK.has(hostname) || hostnames.includes(hostname);
+}
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** ws closes a socket that sent a frame over `maxPayload` with 1009 and no reason; this one says which limit. */
+function sayWhyTooLarge(ws: WebSocket, maxPayload: number): void {
+  const close = ws.close.bind(ws);
+  ws.close = (code?: number, reason?: string | Buffer) =>
+    close(
+      code,
+      code === CloseCode.MessageTooBig && !reason ? `a frame over maxPayload (${maxPayload} bytes)` : reason,
+    );
 }

@@ -31,24 +31,67 @@ function upgradeStatus(headers: Record<string, string>): Promise<number> {
   });
 }
 
-test('an Origin not allowed is refused at the upgrade with 403; an allowed one, or none (not a browser), opens', async () => {
-  expect(await upgradeStatus({ Origin: 'https://evil.example' })).toBe(403);
+test('an Origin not allowed is closed at once with 4403 and a reason naming it and the fix; an allowed one, or none (not a browser), stays open', async () => {
+  const refused = await connect(running.url, { Origin: 'https://evil.example' });
+  expect(await refused.closed).toEqual({
+    code: 4403,
+    reason: 'origin https://evil.example is not allowed; add --origin https://evil.example',
+  });
   expect(await upgradeStatus({ Origin: 'https://app.example' })).toBe(101);
   expect(await upgradeStatus({})).toBe(101);
   expect(running.server.stats().refused.origin).toBe(1);
 });
 
+test('without `origins`, only loopback pages and pages of `hostnames` may connect; the Host header is not trusted (DNS rebinding)', async () => {
+  const local = await serve({ hostnames: ['app.example'] });
+  try {
+    const port = new URL(local.url).port;
+    for (const origin of [
+      'http://localhost:5173',
+      'http://127.0.0.1:8080',
+      'http://[::1]:3000',
+      'https://app.example',
+    ])
+      expect(await openAndStays(local.url, { Origin: origin }), origin).toBe(true);
+    // A rebinding page: its Origin and the Host it sends name the attacker's host, which resolves to this server.
+    const rebound = await connect(local.url, {
+      Origin: `http://rebind.evil:${port}`,
+      Host: `rebind.evil:${port}`,
+    });
+    expect((await rebound.closed).code).toBe(4403);
+    const other = await connect(local.url, { Origin: 'https://other.example' });
+    expect((await other.closed).code).toBe(4403);
+  } finally {
+    await local.close();
+  }
+});
+
+/** Whether a socket with `headers` opens and is still open once the server answered a ping. */
+async function openAndStays(url: string, headers: Record<string, string>): Promise<boolean> {
+  const client = await connect(url, headers);
+  client.send({ type: 'ping' });
+  const answer = await Promise.race([
+    client.waitFor({ type: 'pong' }).then(() => true),
+    client.closed.then(() => false),
+  ]);
+  client.ws.close();
+  return answer;
+}
+
 test('a frame over maxPayload closes that socket with 1009', async () => {
   const client = await connect(running.url);
   client.send({ type: 'publish', channel: 'A', data: 'x'.repeat(100 * 1024) });
-  expect((await client.closed).code).toBe(1009);
+  expect(await client.closed).toEqual({ code: 1009, reason: 'a frame over maxPayload (65536 bytes)' });
   await expect.poll(() => running.server.stats().refused.tooLarge).toBe(1);
 });
 
 test('a flood past the rate limit closes that socket with 4429', async () => {
   const client = await connect(running.url);
   for (let i = 0; i < 500; i++) client.send({ type: 'ping' });
-  expect(await client.closed).toMatchObject({ code: 4429 });
+  expect(await client.closed).toEqual({
+    code: 4429,
+    reason: 'too many messages: more than rateLimit (50 a second, bursts of 100)',
+  });
   expect(running.server.stats().refused.rateLimited).toBe(1);
 });
 

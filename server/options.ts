@@ -2,6 +2,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Broker } from './broker.js';
 import { memoryBroker } from './memory-broker.js';
+import { silentLogger, type ServerLogger } from './log.js';
 import type { ClientInfo, ServerOptions } from './types.js';
 
 export interface ResolvedServerOptions {
@@ -12,7 +13,11 @@ export interface ResolvedServerOptions {
   readonly authenticate: ((token: string, request: IncomingMessage) => unknown) | undefined;
   readonly onRequest: (data: unknown, client: ClientInfo) => unknown;
   readonly onPublish: ServerOptions['onPublish'];
-  readonly origins: '*' | readonly string[] | 'same-origin';
+  readonly authorize: ServerOptions['authorize'];
+  /** `local`: loopback pages, and pages of `hostnames`. */
+  readonly origins: '*' | readonly string[] | 'local';
+  readonly hostnames: readonly string[];
+  readonly logger: ServerLogger;
   readonly maxPayload: number;
   readonly rateLimit: { readonly perSecond: number; readonly burst: number };
   readonly maxChannelsPerConnection: number;
@@ -50,16 +55,19 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
   const rateLimit = options.rateLimit ?? RATE_LIMIT;
   if (!(rateLimit.perSecond > 0 && rateLimit.burst >= 1))
     throw new TypeError('tabmux/server: `rateLimit` must be { perSecond > 0, burst ≥ 1 }');
-  const origins = options.origins ?? 'same-origin';
+  const origins = options.origins ?? 'local';
   if (
     origins !== '*' &&
-    origins !== 'same-origin' &&
+    origins !== 'local' &&
     !(Array.isArray(origins) && origins.every((o) => typeof o === 'string'))
   )
     throw new TypeError(
       "tabmux/server: `origins` must be '*' or an array of origins like 'https://app.example'",
     );
-  for (const hook of ['authenticate', 'onRequest', 'onPublish'] as const) {
+  const hostnames = options.hostnames ?? [];
+  if (!Array.isArray(hostnames) || !hostnames.every((name) => typeof name === 'string' && name !== ''))
+    throw new TypeError("tabmux/server: `hostnames` must be an array of host names like 'app.example'");
+  for (const hook of ['authenticate', 'authorize', 'onRequest', 'onPublish'] as const) {
     if (options[hook] !== undefined && typeof options[hook] !== 'function')
       throw new TypeError(`tabmux/server: \`${hook}\` must be a function`);
   }
@@ -74,7 +82,10 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
         throw new Error('this server answers no requests (no onRequest handler)');
       }),
     onPublish: options.onPublish,
+    authorize: options.authorize,
     origins,
+    hostnames: hostnames.map((name) => name.toLowerCase()),
+    logger: options.logger ?? silentLogger,
     rateLimit,
     ...numbers,
   };

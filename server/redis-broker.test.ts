@@ -69,7 +69,11 @@ test('Redis lost: publishes fail loudly, sockets stay open; Redis back: publishe
 
   await redis.kill();
   await expect(a.server.publish('c', 'during')).rejects.toThrow();
-  const response = await fetch(`${a.httpUrl}/publish?channel=c`, { method: 'POST', body: '"during"' });
+  const response = await fetch(`${a.httpUrl}/publish?channel=c`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '"during"',
+  });
   expect(response.status).toBe(503);
   expect(await (await fetch(`${a.httpUrl}/healthz`)).json()).toEqual({ ok: false, broker: 'unreachable' });
   client.send({ type: 'publish', channel: 'c', data: 'from a client' });

@@ -13,6 +13,11 @@ export interface RedisBrokerOptions {
   readonly prefix?: string;
   /** Ms to wait for Redis at start before giving up. @default 5000 */
   readonly connectTimeoutMs?: number;
+  /**
+   * Told when Redis becomes unreachable (`up: false`) and reachable again (`true`), once per change, with a line
+   * in plain words (the CLI logs it). @default none
+   */
+  readonly onStatus?: (up: boolean, detail: string) => void;
 }
 
 // Atomic, so numbers are contiguous across instances and each message's publish order is its number's order. A
@@ -77,9 +82,18 @@ export async function redisBroker(options: RedisBrokerOptions): Promise<Broker> 
   const commands: RedisClient = new Redis(options.url, settings);
   const subscriber: RedisClient = new Redis(options.url, { ...settings, enableOfflineQueue: true });
   // ioredis reports each failed reconnection as an 'error' event; the broker's callers see failures through
-  // rejected commands and healthy(), so these are not errors of their own.
-  commands.on('error', () => {});
+  // rejected commands and healthy(), so these are reported once per outage, in words, not per attempt.
+  let up = true;
+  const changed = (next: boolean, detail: string) => {
+    if (next === up) return;
+    up = next;
+    options.onStatus?.(up, detail);
+  };
+  commands.on('error', (error: Error & { code?: string }) =>
+    changed(false, `${url.host}: ${plainly(error)}; publishes fail until it is back`),
+  );
   subscriber.on('error', () => {});
+  commands.on('ready', () => changed(true, `${url.host}: publishing and delivering again`));
   try {
     await Promise.all([commands.connect(), subscriber.connect()]);
   } catch (error) {
@@ -230,4 +244,13 @@ async function loadRedis(): Promise<typeof RedisClient> {
 
 function toMessage([id, fields]: StreamEntry): StoredMessage {
   return { seq: Number.parseInt(id, 10), data: fields[1] ?? 'null' };
+}
+
+/** An ioredis error in words: the socket's code says more than its stack. */
+function plainly(error: Error & { code?: string }): string {
+  if (error.code === 'ECONNREFUSED') return 'connection refused';
+  if (error.code === 'ECONNRESET') return 'connection reset';
+  if (error.code === 'ETIMEDOUT') return 'no answer (timed out)';
+  if (error.code === 'ENOTFOUND') return 'host not found';
+  return error.message.split('\n')[0]!;
 }

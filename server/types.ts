@@ -2,7 +2,9 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { WebSocketServer } from 'ws';
+import type { Authorize } from './access.js';
 import type { Broker } from './broker.js';
+import type { ServerLogger } from './log.js';
 
 /** One connected client (a browser's hub, usually), as the app's hooks see it. */
 export interface ClientInfo {
@@ -28,19 +30,40 @@ export interface ServerOptions {
   readonly broker?: Broker;
   /**
    * Checks the token a client sends as its first frame and returns who it is; `false`, `null`, `undefined` or a
-   * throw refuses it (close 4401). Without this option no token is asked for. @default none
+   * throw refuses it (close 4401, with the error's message as the reason). A client may send a fresh token on an
+   * open socket; it is checked the same way and the channels the new identity may not follow are ended. An identity
+   * with a numeric `expiresAt` (ms since the epoch) is closed with 4401 then, unless a fresh token came first.
+   * Without this option no token is asked for. @default none
    */
   readonly authenticate?: (token: string, request: IncomingMessage) => unknown;
   /** Answers a client's `request`: the value (or promise) is the reply, a throw an error reply. @default an error reply */
   readonly onRequest?: (data: unknown, client: ClientInfo) => unknown;
+  /**
+   * Who may do what: called before every subscribe, resume, publish and request with the client's identity (what
+   * `authenticate` returned) and the channel (`null` for a request). `false` or a throw refuses: a subscribe or
+   * resume is answered `ended` (`failed`, code `forbidden`) and nothing of that channel, its latest message
+   * included, reaches the socket; a publish or request gets an error frame with code `forbidden`. The socket stays
+   * open for what is allowed. Sync or async. See `jwtAccess` for rules carried in tokens.
+   * @default everyone may do everything
+   */
+  readonly authorize?: Authorize;
   /** Whether a client may publish `data` on `channel`; `false` answers an error. @default every client may */
   readonly onPublish?: (channel: string, data: unknown, client: ClientInfo) => boolean | Promise<boolean>;
   /**
-   * Origins allowed to open a socket, matched exactly (`https://app.example`); another is refused at the upgrade
-   * with 403. `'*'` allows any. A request without an Origin header (not a browser) is let through. With `wss`
-   * this is not checked: your server does the upgrade. @default the request's own origin only (same host)
+   * Origins allowed to open a socket, matched exactly (`https://app.example`). A socket from another origin is
+   * accepted and closed at once with 4403 and a reason that names the origin and the fix, so the page can show it
+   * (a refused upgrade would show only 1006). `'*'` allows any. A request without an Origin header (not a browser)
+   * is let through. With `wss` this is not checked: your server does the upgrade.
+   * @default pages served from loopback (`localhost`, `127.0.0.1`, `[::1]`, any port) or from one of `hostnames`
    */
   readonly origins?: '*' | readonly string[];
+  /**
+   * The names this server is reached by (`app.example`), whose pages may connect when `origins` is not set, on any
+   * port and scheme. The Host header is not trusted for this: a DNS-rebinding page controls it. @default none
+   */
+  readonly hostnames?: readonly string[];
+  /** Where the server says what it refuses and why: a pino logger, or anything of its shape. @default silent */
+  readonly logger?: ServerLogger;
   /** The largest frame a client may send, in bytes; a larger one closes the socket with 1009. @default 1048576 */
   readonly maxPayload?: number;
   /**
@@ -80,7 +103,7 @@ export interface ServerStats {
   readonly published: number;
   /** What the hardening refused, by cause. */
   readonly refused: {
-    /** Upgrades from an Origin not in `origins` (403). */
+    /** Sockets from an Origin not allowed (closed with 4403). */
     readonly origin: number;
     /** Sockets closed for sending faster than `rateLimit` (4429). */
     readonly rateLimited: number;
@@ -99,5 +122,7 @@ export interface ServerStats {
     readonly idle: number;
     /** Publishes the broker could not take (its store unreachable), answered with an error. */
     readonly publishFailures: number;
+    /** Subscribes, resumes, publishes and requests `authorize` refused. */
+    readonly forbidden: number;
   };
 }

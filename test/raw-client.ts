@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { expect, vi } from 'vitest';
 import WebSocket from 'ws';
 import { createTabmuxServer, type TabmuxServer } from '../server/create-server.js';
-import { httpRoutes, reply } from '../server/http-routes.js';
+import { httpRoutes, reply, type HttpRoutesOptions } from '../server/http-routes.js';
 import { memoryBroker } from '../server/memory-broker.js';
 import type { ServerOptions } from '../server/types.js';
 
@@ -66,11 +66,14 @@ export interface ServerUnderTest {
 }
 
 /** A tabmux server on a free loopback port, with its HTTP routes. */
-export async function serve(options: Omit<ServerOptions, 'server' | 'wss'> = {}): Promise<ServerUnderTest> {
+export async function serve(
+  options: Omit<ServerOptions, 'server' | 'wss'> = {},
+  routeOptions: HttpRoutesOptions = {},
+): Promise<ServerUnderTest> {
   const http = createServer();
   const broker = options.broker ?? memoryBroker();
   const server = createTabmuxServer({ ...options, broker, server: http });
-  const routes = httpRoutes(server, broker);
+  const routes = httpRoutes(server, broker, routeOptions);
   http.on(
     'request',
     (request, response) => void routes(request, response).then((done) => done || reply(response, 404)),

@@ -2,6 +2,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 
 export interface CliProcess {
+  /** Everything it printed so far. */
+  readonly output: () => string;
   readonly url: string;
   readonly httpUrl: string;
   readonly child: ChildProcess;
@@ -15,9 +17,13 @@ export interface CliProcess {
 export function runCli(
   args: readonly string[],
   timeoutMs = 15_000,
+  env: Record<string, string> = {},
 ): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', ...args], { stdio: 'pipe' });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', ...args], {
+      stdio: 'pipe',
+      env: { ...process.env, ...env },
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -33,9 +39,16 @@ export function runCli(
 }
 
 /** Starts the CLI with `args` (add `--port 0`) and resolves once it listens. */
-export function startCli(args: readonly string[], timeoutMs = 15_000): Promise<CliProcess> {
+export function startCli(
+  args: readonly string[],
+  timeoutMs = 15_000,
+  env: Record<string, string> = {},
+): Promise<CliProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', ...args], { stdio: 'pipe' });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', ...args], {
+      stdio: 'pipe',
+      env: { ...process.env, ...env },
+    });
     let output = '';
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -49,6 +62,7 @@ export function startCli(args: readonly string[], timeoutMs = 15_000): Promise<C
       clearTimeout(timer);
       const url = match[1]!;
       resolve({
+        output: () => output,
         url,
         httpUrl: url.replace('ws://', 'http://').replace(/\/[^/]*$/, ''),
         child,
