@@ -3,16 +3,15 @@
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
 import type { Wire } from '../protocol/wire-messages.js';
-import { encodeBatch, encodeMessage, isProblem, parseClientFrame } from '../protocol/wire.js';
+import { encodeMessage, isProblem, parseClientFrame } from '../protocol/wire.js';
+import { createSender } from './client-sender.js';
+import { tokenBucket } from './rate-limit.js';
 import type { LocalChannels, Member } from './local-channels.js';
 import { CloseCode } from '../protocol/close-codes.js';
 import type { ResolvedServerOptions } from './options.js';
 import { ask, type AccessRequest } from './access.js';
 import type { ServerLogger } from './log.js';
 import type { ClientInfo } from './types.js';
-
-/** The most messages one batch frame carries. */
-const BATCH_LIMIT = 500;
 
 export interface ConnectionContext {
   readonly options: ResolvedServerOptions;
@@ -60,61 +59,32 @@ export function serveClient(ws: WebSocket, request: IncomingMessage, context: Co
   let authenticating = false;
   let closing = false;
   const followed = new Set<string>();
-  let outgoing: string[] = [];
-  let flushScheduled = false;
-  let tokens = options.rateLimit.burst;
-  let refilledAt = performance.now();
+  const withinRate = tokenBucket(options.rateLimit);
 
+  const sender = createSender(ws, options.maxBufferedBytes, counters, () => {
+    counters.refused.slowConsumers++;
+    close(
+      CloseCode.SlowConsumer,
+      `slow consumer: more than maxBufferedBytes (${options.maxBufferedBytes}) waited for it`,
+      true,
+    );
+  });
   const member: Member = { send: (text) => queue(text) };
   const say = (message: Wire.ServerMessage) => queue(encodeMessage(message));
 
   function queue(text: string): void {
-    if (closing) return;
-    outgoing.push(text);
-    if (!flushScheduled) {
-      flushScheduled = true;
-      setImmediate(flush);
-    }
+    sender.queue(text);
   }
 
-  /** This tick's messages leave together: a browser pays per frame far more than per byte. */
-  function flush(): void {
-    flushScheduled = false;
-    const texts = outgoing;
-    outgoing = [];
-    for (let i = 0; i < texts.length && !closing; i += BATCH_LIMIT) {
-      const part = texts.slice(i, i + BATCH_LIMIT);
-      write(encodeBatch(part), part.length);
-    }
-  }
-
-  /** Pongs and auth answers go at once, alone, after what was queued before them. */
   function sayAlone(message: Wire.ServerMessage): void {
-    flush();
-    if (!closing) write(encodeMessage(message), 1);
-  }
-
-  function write(frame: string, messages: number): void {
-    if (ws.readyState !== ws.OPEN) return;
-    ws.send(frame);
-    counters.messagesOut += messages;
-    counters.framesOut++;
-    counters.bytesOut += frame.length;
-    // A client that does not read would make the server hold everything for it: it is let go instead.
-    if (ws.bufferedAmount > options.maxBufferedBytes) {
-      counters.refused.slowConsumers++;
-      close(
-        CloseCode.SlowConsumer,
-        `slow consumer: more than maxBufferedBytes (${options.maxBufferedBytes}) waited for it`,
-        true,
-      );
-    }
+    sender.alone(encodeMessage(message));
   }
 
   /** Closes the socket, saying why in its close reason (a browser shows nothing else) and in the log. */
   function close(code: number, reason: string, force = false): void {
     if (closing) return;
     closing = true;
+    sender.stop();
     context.log.warn({ event: 'closed', client: client.id, code, reason }, `closed a client: ${reason}`);
     ws.close(code, reason);
     // A client that does not read may never answer the close either.
@@ -139,19 +109,6 @@ export function serveClient(ws: WebSocket, request: IncomingMessage, context: Co
   };
   resetIdle();
 
-  /** A token bucket: `burst` frames at once, refilled at `perSecond`. */
-  function withinRate(): boolean {
-    const now = performance.now();
-    tokens = Math.min(
-      options.rateLimit.burst,
-      tokens + ((now - refilledAt) / 1000) * options.rateLimit.perSecond,
-    );
-    refilledAt = now;
-    if (tokens < 1) return false;
-    tokens--;
-    return true;
-  }
-
   ws.on('message', (raw, isBinary) => {
     if (closing) return;
     counters.messagesIn++;
@@ -173,6 +130,7 @@ export function serveClient(ws: WebSocket, request: IncomingMessage, context: Co
 
   ws.on('close', () => {
     closing = true;
+    sender.stop();
     if (authTimer) clearTimeout(authTimer);
     if (expiryTimer) clearTimeout(expiryTimer);
     if (idleTimer) clearTimeout(idleTimer);
