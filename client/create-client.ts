@@ -52,6 +52,7 @@ export function createClient<Channels extends ChannelMap = AnyChannels>(
               event.channel,
               event.seq === null ? null : event.seq + i,
               event.messages[i],
+              event.last === true,
             );
           }
           break;

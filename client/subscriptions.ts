@@ -4,11 +4,13 @@ import type { TabmuxError } from './errors.js';
 
 /**
  * Receives a channel's messages; `seq` is the server's sequence number for the channel, or `null` on a protocol
- * that does not number messages (graphql-ws, Socket.IO).
+ * that does not number messages (graphql-ws, Socket.IO). `last` is true for the channel's latest message handed to a
+ * new subscription (by the hub, or by the server before it acknowledged the subscription): history, not news. A
+ * subscription made with `{ last: false }` never gets one.
  */
 export type ChannelHandler<T = unknown> = (
   data: T,
-  meta: { readonly channel: string; readonly seq: number | null },
+  meta: { readonly channel: string; readonly seq: number | null; readonly last: boolean },
 ) => void;
 
 /** The server ended a channel's subscription: no more messages will come unless the channel is subscribed anew. */
@@ -51,9 +53,15 @@ export interface Subscription {
 export function createSubscriptions(report: (error: unknown) => void) {
   const channels = new Map<string, Entry>();
 
-  function call(handler: ChannelHandler, channel: string, seq: number | null, data: unknown): void {
+  function call(
+    handler: ChannelHandler,
+    channel: string,
+    seq: number | null,
+    data: unknown,
+    last: boolean,
+  ): void {
     try {
-      handler(data, { channel, seq });
+      handler(data, { channel, seq, last });
     } catch (error) {
       report(error);
     }
@@ -78,7 +86,7 @@ export function createSubscriptions(report: (error: unknown) => void) {
           () =>
             channels.get(channel) === entry &&
             entry.handlers.includes(handler) &&
-            call(handler, channel, latest.seq, latest.data),
+            call(handler, channel, latest.seq, latest.data, true),
         );
       return { first: false, entry };
     },
@@ -95,7 +103,7 @@ export function createSubscriptions(report: (error: unknown) => void) {
     },
     has: (channel: string) => channels.has(channel),
     /** Hands a message to the channel's handlers, once: a numbered one this tab saw already is dropped. */
-    deliver(channel: string, seq: number | null, data: unknown): void {
+    deliver(channel: string, seq: number | null, data: unknown, last = false): void {
       const entry = channels.get(channel);
       if (!entry) return;
       if (seq !== null) {
@@ -108,7 +116,7 @@ export function createSubscriptions(report: (error: unknown) => void) {
       // handler has changed it.
       for (const handler of handlers) {
         if (entry.handlers === handlers || entry.handlers.includes(handler))
-          call(handler, channel, seq, data);
+          call(handler, channel, seq, data, last);
       }
     },
     /** The server's numbering started again after `seq`: forget what this tab counted. Says whether it follows it. */

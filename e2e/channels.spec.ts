@@ -64,6 +64,9 @@ test("a tab joining a busy channel gets the hub's latest message at once, before
   const late = await openTab(context);
   await follow(late, 'A');
   await expect.poll(() => received(late, 'A')).toEqual([{ seq: 3, data: { n: 3 } }]);
+  // Marked as the latest value, not as news.
+  expect(await late.evaluate(() => window.tab.lastValues['A'])).toEqual([3]);
+  expect(await first.evaluate(() => window.tab.lastValues['A'])).toEqual([]);
   // It came from the hub: the server saw no second subscribe.
   expect(subscribes(server, 'A')).toBe(1);
 
@@ -74,4 +77,31 @@ test("a tab joining a busy channel gets the hub's latest message at once, before
   await tabStats(without);
   server.publishTo('A', { n: 4 });
   await expect.poll(() => received(without, 'A')).toEqual([{ seq: 4, data: { n: 4 } }]);
+});
+
+test('`{ last: false }` on a channel new to the hub: the latest message the server hands over is not delivered, marked or not; the next one is', async ({
+  context,
+  server,
+  openTab,
+}) => {
+  await server.publishTo('B', { n: 1 });
+  const page = await openTab(context);
+  const other = await openTab(context, { name: 'other-hub' });
+  await follow(page, 'B', { last: false });
+  await follow(other, 'B');
+  // Barriers: each tab's hub holds its subscription, and the server acknowledged both.
+  await tabStats(page);
+  await tabStats(other);
+  await subscribers(server, 'B', 2);
+  await server.publishTo('B', { n: 2 });
+  await expect.poll(() => received(page, 'B')).toEqual([{ seq: 2, data: { n: 2 } }]);
+  expect(await page.evaluate(() => window.tab.lastValues['B'])).toEqual([]);
+  // A tab that asked for the latest gets it, marked as such.
+  await expect
+    .poll(() => received(other, 'B'))
+    .toEqual([
+      { seq: 1, data: { n: 1 } },
+      { seq: 2, data: { n: 2 } },
+    ]);
+  expect(await other.evaluate(() => window.tab.lastValues['B'])).toEqual([1]);
 });

@@ -78,12 +78,18 @@ const tab = {
   /** Channels the server ended, with the error's code when it failed them. */
   ends: [] as { channel: string; reason: string; error: string | null }[],
   unfollow: {} as Record<string, () => void>,
+  /** Per channel, the numbers of the messages handed over as its latest value (`meta.last`), not as news. */
+  lastValues: {} as Record<string, (number | null)[]>,
   /** Subscribes to `channel`, recording every message in `received[channel]`. */
   follow(channel: string, options: { last?: boolean } = {}) {
     const log = (tab.received[channel] ??= []);
+    const lastValues = (tab.lastValues[channel] ??= []);
     tab.unfollow[channel] = tab.client.subscribe(
       channel,
-      (data, { seq }) => log.push({ seq, data }),
+      (data, { seq, last }) => {
+        log.push({ seq, data });
+        if (last) lastValues.push(seq);
+      },
       options,
     );
   },

@@ -18,6 +18,8 @@ export interface Tab {
   readonly missed: Map<string, Missed>;
   /** Its sink moves the buffers it is given (a port); an in-page tab shares the hub's objects anyway. */
   readonly transfers: boolean;
+  /** Channels this tab subscribed to with `last: false`: it gets no message the server marks as the latest. */
+  readonly noLast: Set<string>;
 }
 
 /** The first message a waited-for tab did not get: its place in the channel, and its number if it has one. */

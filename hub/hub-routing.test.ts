@@ -183,7 +183,11 @@ test('a tab joining a channel the hub has gets its latest message at once, witho
   late.session.subscribe(subscribe('A'));
   without.session.subscribe({ channel: 'A', last: false, after: null });
   await receive(message('A', 3, 'new'));
-  expect(late.ofType('channel').map((run) => run.messages)).toEqual([['latest', 'new']]);
+  // The latest comes alone, marked as such; the news after it in a run of its own.
+  expect(late.ofType('channel').map((run) => [run.messages, run.last ?? false])).toEqual([
+    [['latest'], true],
+    [['new'], false],
+  ]);
   expect(without.channelMessages()).toEqual(['A:3']);
   expect(socket().sentOfType('subscribe')).toHaveLength(1);
 });
@@ -252,4 +256,20 @@ test('refusals the server codes `forbidden` reach the tabs with that code: an en
   expect(a.ofType('error')).toMatchObject([
     { error: { code: 'forbidden', message: 'the server reported: forbidden: read only' } },
   ]);
+});
+
+test('the latest message the server hands a new subscription (`last`) reaches the tabs that asked for it, marked; not one that subscribed with `last: false`', async () => {
+  const { tab, open, receive } = hubHarness();
+  const [wants, refuses] = [tab(), tab()];
+  await open();
+  wants.session.subscribe(subscribe('A'));
+  refuses.session.subscribe({ channel: 'A', last: false, after: null });
+  await receive({ ...message('A', 7, 'old'), last: true });
+  await receive({ type: 'subscribed', channel: 'A', seq: 7 });
+  await receive(message('A', 8, 'new'));
+  expect(wants.ofType('channel')).toEqual([
+    { type: 'channel', channel: 'A', seq: 7, messages: ['old'], last: true },
+    { type: 'channel', channel: 'A', seq: 8, messages: ['new'] },
+  ]);
+  expect(refuses.ofType('channel')).toEqual([{ type: 'channel', channel: 'A', seq: 8, messages: ['new'] }]);
 });

@@ -66,6 +66,9 @@ test('a server that restarts without its history: every tab of the channel is to
   expect(old.ofType('reset')).toEqual([{ type: 'reset', channel: 'A', seq: 0 }]);
   expect(old.channelMessages()).toEqual(['A:1', 'A:2', 'A:3', 'A:4', 'A:5', 'A:1', 'A:2']);
   // The late tab gets the new history's latest, not the old one's.
-  expect(late.ofType('channel').map((run) => [run.seq, run.messages])).toEqual([[1, ['new one', 'new two']]]);
+  expect(late.ofType('channel').map((run) => [run.seq, run.messages])).toEqual([
+    [1, ['new one']],
+    [2, ['new two']],
+  ]);
   expect(old.ofType('gap')).toEqual([]);
 });

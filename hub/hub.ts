@@ -202,6 +202,7 @@ export function createHub(input: HubConfig, options: HubOptions = {}): Hub {
         online: true,
         missed: new Map(),
         transfers: flow.transfers === true,
+        noLast: new Set(),
       };
       tabs.add(tab);
       counters.tabsAttachedTotal++;

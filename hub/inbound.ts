@@ -31,12 +31,15 @@ export function createInbound(core: HubCore, hooks: InboundHooks): (event: Route
         else if (arrival.kind === 'duplicate') counters.duplicatesDropped++;
         else {
           if (arrival.gap) reportGap(core, event.channel, arrival.tabs, arrival.gap);
+          const last = event.last === true;
           for (const tab of arrival.tabs) {
+            // The latest value the server hands a new subscription is not for a tab that asked for none.
+            if (last && tab.noLast.has(event.channel)) continue;
             if (tab.queue.waiting) miss(tab, event.channel, arrival.n, event.seq);
             else if (movable) {
               counters.transferred++;
-              tab.queue.message(event.channel, event.seq, event.data, movable);
-            } else tab.queue.message(event.channel, event.seq, event.data);
+              tab.queue.message(event.channel, event.seq, event.data, movable, last);
+            } else tab.queue.message(event.channel, event.seq, event.data, undefined, last);
           }
         }
         return;

@@ -143,7 +143,9 @@ test('unnumbered messages are all delivered, the latest reaches a joining tab, a
   b.session.subscribe(subscribe('A'));
   await settle();
   expect(a.channelMessages()).toEqual(['A:-', 'A:-']);
-  expect(b.ofType('channel')).toEqual([{ type: 'channel', channel: 'A', seq: null, messages: ['x'] }]);
+  expect(b.ofType('channel')).toEqual([
+    { type: 'channel', channel: 'A', seq: null, messages: ['x'], last: true },
+  ]);
   socket().drop(1012);
   await clock.advance(1000);
   await open();

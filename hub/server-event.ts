@@ -34,6 +34,8 @@ export type ServerEvent =
       readonly seq: number | null;
       readonly data: unknown;
       readonly cursor?: string | number;
+      /** The channel's latest message, sent before the subscription was acknowledged: history, not news. */
+      readonly last?: boolean;
     }
   /**
    * The server ended its subscription to `channel`, having served it (`failed: false`) or not: the channel's tabs

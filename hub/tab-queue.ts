@@ -21,7 +21,8 @@ export interface TabQueue {
    * Queues a channel message; consecutive numbers of one channel (or unnumbered ones) share one envelope (a run).
    * `transfer`: the message's buffer, when this tab is its only reader and the hub keeps no reference to it.
    */
-  message(channel: string, seq: number | null, data: unknown, transfer?: ArrayBuffer): void;
+  /** `last`: the channel's latest message handed to a new subscription, delivered in a run of its own. */
+  message(channel: string, seq: number | null, data: unknown, transfer?: ArrayBuffer, last?: boolean): void;
   event(event: HubEvent, transfer?: ArrayBuffer): void;
   /** Posts what is queued, now (nothing while the tab is waited for). */
   flush(): void;
@@ -112,9 +113,12 @@ export function createBatcher(
       let dropped = 0;
 
       const self: TabQueue = {
-        message(channel, seq, data, transfer) {
+        message(channel, seq, data, transfer, last) {
           if (transfer) transfers.push(transfer);
-          if (
+          if (last) {
+            events.push({ type: 'channel', channel, seq, messages: [data], last: true });
+            run = null;
+          } else if (
             run &&
             run.channel === channel &&
             (run.seq === null ? seq === null : run.seq + run.messages.length === seq)

@@ -43,6 +43,8 @@ export function openSession(core: HubCore, tab: Tab, ops: SessionOps): TabSessio
       if (after !== null && !isSeq(after, 0)) bad('`after` must be a sequence number or null');
       if (!tab.attached) return;
       ops.linger.stop(channel);
+      if (last) tab.noLast.delete(channel);
+      else tab.noLast.add(channel);
       if (channels.add(channel, tab, after)) return ops.subscribeServer(channel);
       // A tab back from the back/forward cache (or a new page of the same tab) says what it saw: it is owed
       // what came since, from the channel's buffer. One that saw nothing gets the latest message.
@@ -51,10 +53,11 @@ export function openSession(core: HubCore, tab: Tab, ops: SessionOps): TabSessio
       if (owed) {
         if (owed.gap || owed.messages.length > 0) counters.catchUps++;
         owe(core, tab, channel, owed);
-      } else if (last && latest) tab.queue.message(channel, latest.seq, latest.data);
+      } else if (last && latest) tab.queue.message(channel, latest.seq, latest.data, undefined, true);
     },
     unsubscribe(channel) {
       checkChannel(channel);
+      tab.noLast.delete(channel);
       if (tab.attached && channels.remove(channel, tab)) ops.linger.start(channel);
     },
     publish(channel, data) {

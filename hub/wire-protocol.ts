@@ -80,7 +80,13 @@ export const defaultProtocol: WireProtocol = {
       case 'subscribed':
         return { kind: 'subscribed', channel: parsed.channel, seq: parsed.seq };
       case 'message':
-        return { kind: 'message', channel: parsed.channel, seq: parsed.seq, data: parsed.data };
+        return {
+          kind: 'message',
+          channel: parsed.channel,
+          seq: parsed.seq,
+          data: parsed.data,
+          ...(parsed.last && { last: true }),
+        };
       case 'ended':
         return {
           kind: 'end',

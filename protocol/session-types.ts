@@ -19,6 +19,8 @@ export type HubEvent =
       readonly channel: string;
       readonly seq: number | null;
       readonly messages: readonly unknown[];
+      /** The channel's latest message, handed to a new subscription: history, not news (alone in its run). */
+      readonly last?: true;
     }
   /** The server ended `channel`'s subscription (`error`: it failed); the hub forgot it (see `ChannelEnd`). */
   | {

@@ -12,6 +12,8 @@ export namespace Wire {
   export interface Subscribe {
     readonly type: 'subscribe';
     readonly channel: string;
+    /** `false`: no latest message first, only what is published from now on. @default true */
+    readonly last?: false;
   }
   /**
    * client → server. Subscribe and first replay every message of the channel after `after`, then answer `Subscribed`.
@@ -55,6 +57,8 @@ export namespace Wire {
     readonly channel: string;
     readonly seq: number;
     readonly data: unknown;
+    /** `true` on the channel's latest message sent to a new subscriber before `subscribed`: history, not news. */
+    readonly last?: true;
   }
   /**
    * server → client. The server ended this connection's subscription to `channel` (`failed`: it could not serve it,

@@ -48,7 +48,8 @@ export function parseClientMessage(value: unknown): Wire.ClientMessage | WirePro
     case 'resume': {
       const problem = channelProblem(channel);
       if (problem) return { problem: `a ${type} needs a channel: ${problem}` };
-      if (type === 'subscribe') return { type, channel: channel as string };
+      if (type === 'subscribe')
+        return { type, channel: channel as string, ...(m['last'] === false && { last: false as const }) };
       return isSeq(m['after'], 0)
         ? { type, channel: channel as string, after: m['after'] }
         : { problem: 'a resume needs `after`, a sequence number' };
@@ -91,7 +92,13 @@ export function parseServerMessage(value: unknown): Wire.ServerMessage | WirePro
       if (typeof channel !== 'string') return { problem: 'a channel `message` without a channel' };
       if (m['seq'] === null || m['seq'] === undefined)
         return { problem: `a message of channel "${channel}" without a sequence number` };
-      return { type: 'message', channel, seq: m['seq'] as number, data: m['data'] };
+      return {
+        type: 'message',
+        channel,
+        seq: m['seq'] as number,
+        data: m['data'],
+        ...(m['last'] === true && { last: true as const }),
+      };
     case 'ended':
       if (typeof channel !== 'string') return { problem: 'an `ended` message without a channel' };
       return {

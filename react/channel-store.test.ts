@@ -14,7 +14,7 @@ function fakeClient() {
   } as unknown as Client;
   const push = (channel: string, seq: number, data: unknown) => {
     for (const entry of subscribed)
-      if (entry.active && entry.channel === channel) entry.handler(data, { channel, seq });
+      if (entry.active && entry.channel === channel) entry.handler(data, { channel, seq, last: false });
   };
   return { client, subscribed, push };
 }

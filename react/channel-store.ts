@@ -58,7 +58,9 @@ export function follow(
     const { latest } = store;
     const handler = follower.handler;
     if (last && latest)
-      queueMicrotask(() => store.handlers.has(handler) && handler(latest.data, { channel, seq: latest.seq }));
+      queueMicrotask(
+        () => store.handlers.has(handler) && handler(latest.data, { channel, seq: latest.seq, last: true }),
+      );
   }
   store.unsubscribe ??= client.subscribe(
     channel,

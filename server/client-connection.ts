@@ -174,7 +174,8 @@ export function serveClient(ws: WebSocket, request: IncomingMessage, context: Co
         }
         followed.add(channel);
         try {
-          await channels.join(member, channel, message.type === 'resume' ? message.after : null);
+          if (message.type === 'resume') await channels.join(member, channel, message.after);
+          else await channels.join(member, channel, null, message.last !== false);
         } catch (error) {
           followed.delete(channel);
           say({

@@ -27,6 +27,8 @@ export function createLocalChannels(broker: Broker) {
   /** The wire frame of a message, built once and sent to every member. */
   const frame = (local: Local, message: StoredMessage) =>
     `{"type":"message","channel":${JSON.stringify(local.name)},"seq":${message.seq},"data":${message.data}}`;
+  const lastFrame = (local: Local, message: StoredMessage) =>
+    `{"type":"message","channel":${JSON.stringify(local.name)},"seq":${message.seq},"data":${message.data},"last":true}`;
 
   function live(local: Local, message: StoredMessage): void {
     if (channels.get(local.name) !== local) return;
@@ -55,10 +57,11 @@ export function createLocalChannels(broker: Broker) {
 
   return {
     /**
-     * Adds `member` to `name`: first what it missed after `after` (or, new to the channel, its latest message),
-     * then `subscribed` with the head, then live messages. Rejects, leaving the member out, when the broker fails.
+     * Adds `member` to `name`: first what it missed after `after` (or, new to the channel, its latest message marked
+     * `last`, unless `withLast` is false), then `subscribed` with the head, then live messages. Rejects, leaving the
+     * member out, when the broker fails.
      */
-    async join(member: Member, name: string, after: number | null): Promise<void> {
+    async join(member: Member, name: string, after: number | null, withLast = true): Promise<void> {
       let local = channels.get(name);
       if (!local) {
         const created: Local = {
@@ -84,8 +87,11 @@ export function createLocalChannels(broker: Broker) {
         let top = head;
         for (const message of messages) {
           if (after !== null && message.seq <= after) continue;
-          member.send(frame(local, message));
           top = Math.max(top, message.seq);
+          // A new subscriber's latest message is history, not news: it says so, and is not sent to one that
+          // asked for none.
+          if (after === null && !withLast) continue;
+          member.send(after === null ? lastFrame(local, message) : frame(local, message));
         }
         member.send(JSON.stringify({ type: 'subscribed', channel: name, seq: top }));
         for (const message of slot.waiting ?? []) if (message.seq > top) member.send(frame(local, message));

@@ -55,7 +55,7 @@ test('replay from any instance: a client resumes on B from what it saw on A', as
   const fresh = await connect(b.url);
   fresh.send({ type: 'subscribe', channel: 'log' });
   await fresh.waitFor({ type: 'subscribed' });
-  expect(fresh.messages[0]).toEqual({ type: 'message', channel: 'log', seq: 10, data: 10 });
+  expect(fresh.messages[0]).toEqual({ type: 'message', last: true, channel: 'log', seq: 10, data: 10 });
 });
 
 test('Redis lost: publishes fail loudly, sockets stay open; Redis back: publishes and delivery go on', async () => {

@@ -10,7 +10,7 @@ afterEach(async () => {
 });
 const start = async (options: Omit<ServerOptions, 'server' | 'wss'> = {}) => (running = await serve(options));
 
-test('subscribe: the latest message first, then `subscribed` with the head, then every new message', async () => {
+test('subscribe: the latest message first, marked `last`, then `subscribed` with the head, then every new message', async () => {
   const { url, server } = await start();
   await server.publish('A', 'one');
   await server.publish('A', 'two');
@@ -20,9 +20,23 @@ test('subscribe: the latest message first, then `subscribed` with the head, then
   await server.publish('A', 'three');
   await client.waitFor({ type: 'message', seq: 3 });
   expect(client.messages).toEqual([
-    { type: 'message', channel: 'A', seq: 2, data: 'two' },
+    { type: 'message', channel: 'A', seq: 2, data: 'two', last: true },
     { type: 'subscribed', channel: 'A', seq: 2 },
     { type: 'message', channel: 'A', seq: 3, data: 'three' },
+  ]);
+});
+
+test('subscribe with `last: false`: no latest message, only `subscribed` with the head and what comes after', async () => {
+  const { url, server } = await start();
+  await server.publish('A', 'one');
+  const client = await connect(url);
+  client.send({ type: 'subscribe', channel: 'A', last: false });
+  await client.waitFor({ type: 'subscribed', channel: 'A', seq: 1 });
+  await server.publish('A', 'two');
+  await client.waitFor({ type: 'message', seq: 2 });
+  expect(client.messages).toEqual([
+    { type: 'subscribed', channel: 'A', seq: 1 },
+    { type: 'message', channel: 'A', seq: 2, data: 'two' },
   ]);
 });
 
