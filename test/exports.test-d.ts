@@ -44,7 +44,14 @@ is<Equal<keyof typeof workerHost, 'hostSharedWorker'>>();
 is<
   Equal<
     keyof typeof server,
-    'createTabmuxServer' | 'httpRoutes' | 'memoryBroker' | 'redisBroker' | 'CloseCode' | 'classifyClose'
+    | 'createTabmuxServer'
+    | 'httpRoutes'
+    | 'memoryBroker'
+    | 'redisBroker'
+    | 'jwtAccess'
+    | 'channelAllowed'
+    | 'CloseCode'
+    | 'classifyClose'
   >
 >();
 is<
