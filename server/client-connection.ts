@@ -143,6 +143,10 @@ export function serveClient(ws: WebSocket, request: IncomingMessage, context: Co
 
   function refuse(why: string): void {
     counters.refused.badFrames++;
+    context.log.warn(
+      { event: 'refused', cause: 'bad-frame', client: client.id, reason: why },
+      `refused a frame: ${why}`,
+    );
     say({ type: 'error', message: why });
   }
 
@@ -165,6 +169,10 @@ export function serveClient(ws: WebSocket, request: IncomingMessage, context: Co
         if (followed.has(channel)) channels.leave(member, channel);
         else if (followed.size >= options.maxChannelsPerConnection) {
           counters.refused.tooManyChannels++;
+          context.log.warn(
+            { event: 'refused', cause: 'too-many-channels', client: client.id, channel },
+            `refused a subscribe of "${channel}": maxChannelsPerConnection (${options.maxChannelsPerConnection})`,
+          );
           return say({
             type: 'ended',
             channel,

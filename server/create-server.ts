@@ -24,6 +24,7 @@ export interface TabmuxServer {
 export function createTabmuxServer(options: ServerOptions): TabmuxServer {
   const resolved = resolveServerOptions(options);
   const { broker } = resolved;
+  const log = resolved.logger;
   const channels = createLocalChannels(broker);
   const sockets = new Set<WebSocket>();
   const counters: Counters & { totalConnections: number; published: number } = {
@@ -58,11 +59,14 @@ export function createTabmuxServer(options: ServerOptions): TabmuxServer {
       return seq;
     } catch (error) {
       counters.refused.publishFailures++;
+      log.error(
+        { event: 'publish-failed', channel, error: (error as Error).message },
+        `a publish on "${channel}" failed: ${(error as Error).message}`,
+      );
       throw error;
     }
   }
 
-  const log = resolved.logger;
   const context = { options: resolved, channels, counters, publish, log };
   function accept(ws: WebSocket, request: IncomingMessage): void {
     sockets.add(ws);
