@@ -173,6 +173,19 @@ describe('backoff', () => {
     expect(last()).toMatchObject({ attempt: 1, nextAttemptAt: clock.now() + 500 });
   });
 
+  test('300 reconnect() calls during one attempt coalesce into it: one socket, never a second beside it (issue 26)', async () => {
+    const c = connection();
+    c.start();
+    await clock.advance(0);
+    expect(FakeWebSocket.instances).toHaveLength(1);
+    for (let i = 0; i < 300; i++) c.reconnect();
+    await clock.advance(0);
+    expect(FakeWebSocket.instances).toHaveLength(1);
+    FakeWebSocket.last.open();
+    await clock.advance(0);
+    expect(last().state).toBe('open');
+  });
+
   test('an attempt that hangs is abandoned after connectTimeout and retried', async () => {
     const c = connection({ reconnect: { connectTimeout: 10_000 } });
     c.start();

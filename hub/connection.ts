@@ -259,6 +259,8 @@ export function createConnection(
     },
     reconnect() {
       if (link?.ready) return;
+      // An attempt under way is the reconnect asked for: starting another would put a second socket beside it.
+      if (wanted && timers.connect !== null) return;
       wanted = true;
       resetOutage();
       dropSocket(CloseCode.Normal, 'reconnect requested');
