@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -204,5 +205,27 @@ test('a missing peer package is one line naming what to install', async () => {
     });
   } finally {
     await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('an upgrade to a path it does not serve is answered 404 and closed, not left open', async () => {
+  const cli = await startCli(['--port', '0', '--path', '/live']);
+  try {
+    const { port } = new URL(cli.url);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = createConnection(Number(port), '127.0.0.1', () =>
+        socket.write(
+          'GET /elsewhere HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+            'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+        ),
+      );
+      let text = '';
+      socket.on('data', (chunk) => (text += chunk.toString()));
+      socket.on('close', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 404 Not Found\r\n/);
+  } finally {
+    await cli.kill();
   }
 });

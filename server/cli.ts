@@ -90,6 +90,11 @@ http.on('request', (request, response) => {
     .then((handled) => handled || reply(response, 404, { error: 'not found' }))
     .catch((error: unknown) => reply(response, 500, { error: String(error) }));
 });
+// An upgrade to another path has no other listener here: answered 404 and closed, not left open.
+http.on('upgrade', (request, socket) => {
+  if (new URL(request.url ?? '/', 'http://x').pathname === options.path) return;
+  socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+});
 http.on('error', (error) => {
   log.fatal(
     { event: 'listen-failed', error: error.message },
