@@ -273,3 +273,17 @@ test('the latest message the server hands a new subscription (`last`) reaches th
   ]);
   expect(refuses.ofType('channel')).toEqual([{ type: 'channel', channel: 'A', seq: 8, messages: ['new'] }]);
 });
+
+test('a batch frame nested 100,000 deep is a counted decode-failed, not an uncaught RangeError; the hub reads on (issue 26)', async () => {
+  const { tab, open, socket, receive, hub } = hubHarness();
+  const a = tab();
+  await open();
+  a.session.subscribe(subscribe('A'));
+  const depth = 100_000;
+  socket().receiveRaw(`${'{"type":"batch","messages":['.repeat(depth)}${']}'.repeat(depth)}`);
+  await receive(message('A', 1, 'after'));
+  expect(hub.stats().decodeErrors).toBe(1);
+  expect(a.ofType('error')).toMatchObject([{ error: { code: 'decode-failed' } }]);
+  expect(a.channelMessages()).toEqual(['A:1']);
+  expect(hub.stats().state).toBe('open');
+});

@@ -113,9 +113,15 @@ export function openLink(
     if (!live) return;
     counters.framesIn++;
     const pingAt = beat.heard();
-    const read = readFrame(event.data, codec, protocol, settings.heartbeat.pong);
-    if ('undecodable' in read) return undecodable(read.undecodable);
-    take(read, pingAt);
+    try {
+      const read = readFrame(event.data, codec, protocol, settings.heartbeat.pong);
+      if ('undecodable' in read) return undecodable(read.undecodable);
+      take(read, pingAt);
+    } catch (error) {
+      // A frame nested deeper than the stack (batches in batches) is a bad frame like any other, not a crash.
+      if (!(error instanceof RangeError)) throw error;
+      undecodable(`it is nested too deep to read (${error.message})`);
+    }
   };
   ws.onerror = () => {
     // Browsers give no detail; the close event that follows carries the code. Reported, so it is not silent.
