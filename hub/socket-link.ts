@@ -52,7 +52,7 @@ export function openLink(
     readonly env: HubEnvironment;
     readonly codec: Codec;
     readonly protocol: WireProtocol;
-    readonly counters: Omit<ConnectionCounters, 'framesIn'> & { framesIn: number };
+    readonly counters: ConnectionCounters;
     readonly subprotocols: readonly string[];
   },
   hooks: LinkHooks,

@@ -1,27 +1,18 @@
 // Who may do what: the `authorize` hook against raw clients, and JWT rules on a fleet of two instances sharing a real
 // Redis. A refused channel sends nothing, not even its latest message; the socket stays open for the rest.
 import { generateKeyPair, exportSPKI, SignJWT, type CryptoKey } from 'jose';
-import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { connect, serve, type RawClient, type ServerUnderTest } from '../test/raw-client.js';
-import { startRedis, type RedisProcess } from '../test/redis-server.js';
+import { closeAfterEach, useRedis } from '../test/vitest-hooks.js';
 import type { AccessRequest } from './access.js';
 import { jwtAccess } from './jwt.js';
 import { redisBroker } from './redis-broker.js';
 
-let redis: RedisProcess;
-const open: { close(): Promise<void> }[] = [];
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(() => redis.kill());
-afterEach(async () => {
-  for (const item of open.splice(0).reverse()) await item.close();
-});
+const redis = useRedis();
+const track = closeAfterEach();
 
 async function server(options: Parameters<typeof serve>[0] = {}): Promise<ServerUnderTest> {
-  const running = await serve(options);
-  open.push(running);
-  return running;
+  return track(await serve(options));
 }
 
 /** Subscribes and waits for the answer: `subscribed`, or `ended`. */
@@ -96,8 +87,7 @@ async function fleet(secret: string): Promise<[ServerUnderTest, ServerUnderTest]
   const prefix = `access${Math.random().toString(36).slice(2)}:`;
   const instances: ServerUnderTest[] = [];
   for (let i = 0; i < 2; i++) {
-    const broker = await redisBroker({ url: redis.url, prefix });
-    open.push(broker);
+    const broker = track(await redisBroker({ url: redis.url, prefix }));
     instances.push(await server({ broker, ...access, authTimeoutMs: 2000 }));
   }
   return instances as [ServerUnderTest, ServerUnderTest];

@@ -5,18 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { SignJWT } from 'jose';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import WebSocket from 'ws';
-import { startRedis, type RedisProcess } from '../test/redis-server.js';
+import { useRedis } from '../test/vitest-hooks.js';
 import { connect } from '../test/raw-client.js';
 import { runCli, startCli } from '../test/server-cli.js';
 import { parseCli } from './cli-options.js';
 
-let redis: RedisProcess;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(() => redis.kill());
+const redis = useRedis();
 
 test.each([
   [['--port', 'eighty'], /--port must be a whole number from 0 to 65535; got eighty/],

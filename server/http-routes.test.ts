@@ -1,20 +1,17 @@
 // The HTTP side: who may publish (a key, or loopback only), in JSON only, with no CORS; and /metrics.
-import { afterEach, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { serve, type ServerUnderTest } from '../test/raw-client.js';
+import { closeAfterEach } from '../test/vitest-hooks.js';
 import { isLoopback } from './http-routes.js';
 
-const open: ServerUnderTest[] = [];
-afterEach(async () => {
-  for (const server of open.splice(0)) await server.close();
-});
+const track = closeAfterEach();
 
 const json = { 'content-type': 'application/json' };
 const post = (running: ServerUnderTest, headers: Record<string, string>, body = '{"n":1}') =>
   fetch(`${running.httpUrl}/publish?channel=news`, { method: 'POST', headers, body });
 
 test('with a publish key, POST /publish needs it as a Bearer token: missing or wrong is 401, right is 200', async () => {
-  const running = await serve({}, { publishKey: 'k3y' });
-  open.push(running);
+  const running = track(await serve({}, { publishKey: 'k3y' }));
   expect((await post(running, json)).status).toBe(401);
   expect((await post(running, { ...json, authorization: 'Bearer nope' })).status).toBe(401);
   expect(await (await post(running, { ...json, authorization: 'Bearer k3y2' })).json()).toEqual({
@@ -26,8 +23,7 @@ test('with a publish key, POST /publish needs it as a Bearer token: missing or w
 });
 
 test('a publish that is not application/json is refused with 415 (a foreign page’s text/plain post, which needs no preflight), and no CORS header is sent', async () => {
-  const running = await serve();
-  open.push(running);
+  const running = track(await serve());
   const plain = await post(running, { 'content-type': 'text/plain', origin: 'https://evil.example' });
   expect(plain.status).toBe(415);
   expect(plain.headers.get('access-control-allow-origin')).toBeNull();
@@ -46,8 +42,7 @@ test('without a key only loopback addresses may publish', () => {
 });
 
 test('GET /metrics answers Prometheus text: every line a comment or `name{labels} value`, with the counts of the stats', async () => {
-  const running = await serve();
-  open.push(running);
+  const running = track(await serve());
   await running.server.publish('news', 1);
   const response = await fetch(`${running.httpUrl}/metrics`);
   expect(response.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');

@@ -1,26 +1,19 @@
 // The Redis broker against a real redis-server: a fleet of two instances, Redis lost and back.
-import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { connect, serve, type ServerUnderTest } from '../test/raw-client.js';
-import { startRedis, type RedisProcess } from '../test/redis-server.js';
+import { closeAfterEach, useRedis } from '../test/vitest-hooks.js';
 import type { Broker } from './broker.js';
 import { redisBroker } from './redis-broker.js';
 
-let redis: RedisProcess;
-const open: { close(): Promise<void> }[] = [];
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(() => redis.kill());
-afterEach(async () => {
-  for (const item of open.splice(0).reverse()) await item.close();
-});
+const redis = useRedis();
+const track = closeAfterEach();
 
 let prefixes = 0;
 async function instance(): Promise<ServerUnderTest & { broker: Broker }> {
   const broker = await redisBroker({ url: redis.url, replayLimit: 100, prefix: `t${prefixes}:` });
-  open.push(broker);
+  track(broker);
   const server = await serve({ broker });
-  open.push(server);
+  track(server);
   return Object.assign(server, { broker });
 }
 
