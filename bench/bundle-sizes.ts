@@ -24,6 +24,7 @@ function labelOf(file: string, app: string): string {
   if (stem === 'shared-worker') return `${app} worker`;
   if (stem === 'hub') return `${app} in-page hub (loaded only without SharedWorker)`;
   if (stem === 'load-protocol') return `${app} protocol loader (loaded with either hub)`;
+  if (stem === 'fallback-transport') return `${app} HTTP fallback (loaded only when sockets are blocked)`;
   if (stem === 'graphql-ws' || stem === 'socket-io')
     return `${app} protocol '${stem === 'socket-io' ? 'socket.io' : stem}' (loaded only when named)`;
   return `${app} client`;
@@ -55,10 +56,11 @@ export async function measureBundles(
         if (!file.endsWith('.js')) continue;
         const code = await readFile(join(outDir, 'assets', file));
         const app = name === 'tabmux-react' ? 'tabmux with tabmux/react' : name;
-        // The worker, the in-page hub and the protocols are the same for both tabmux entries: listed once.
+        // The worker, the in-page hub, the protocols and the fallback are the same for both tabmux entries: listed once.
         if (name === 'tabmux-react' && !file.startsWith('tabmux-react')) continue;
         const label = labelOf(file, app);
-        // A protocol is emitted twice, for the worker's module graph and the in-page hub's: one is ever loaded.
+        // A protocol (and the fallback) is emitted twice, for the worker's and the in-page hub's module graphs: one is
+        // ever loaded.
         if (listed.has(label)) continue;
         listed.add(label);
         sizes.push({

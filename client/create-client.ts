@@ -23,6 +23,7 @@ export const INITIAL_STATUS: Status = {
   lastClose: null,
   reason: null,
   rttMs: null,
+  transport: 'websocket',
 };
 
 /** Creates a client that shares one WebSocket with every tab of this browser that uses the same `name` and `url`. */

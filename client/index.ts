@@ -15,6 +15,7 @@ export type { GraphqlWsOptions, ProtocolName, SocketIoOptions } from '../protoco
 export { TabmuxError } from './errors.js';
 export type {
   ClientOptions,
+  FallbackOptions,
   HeartbeatOptions,
   OutboxOptions,
   ProtocolOption,

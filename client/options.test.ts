@@ -25,6 +25,7 @@ describe('resolveOptions', () => {
           suspendedRetryDelay: 30000,
         },
         heartbeat: { interval: 30000, timeout: 5000, ping: { type: 'ping' }, pong: { type: 'pong' } },
+        fallback: { after: 3, retrySocketEvery: 45000 },
       },
       transport: 'auto',
       name: 'tabmux',
@@ -51,6 +52,7 @@ describe('resolveOptions', () => {
       ...applied.hub.outbox,
       ...applied.hub.reconnect,
       ...applied.hub.heartbeat,
+      ...applied.hub.fallback,
     };
     const numeric = documented.filter(([, value]) => /^(\d+|Infinity)$/.test(value));
     expect(numeric.length).toBeGreaterThan(15);

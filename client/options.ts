@@ -48,6 +48,14 @@ export interface HeartbeatOptions {
   readonly pong?: Readonly<Record<string, unknown>>;
 }
 
+/** The HTTP fallback's timing; see the `fallback` option. */
+export interface FallbackOptions {
+  /** Socket attempts in a row that must fail before the hub tries HTTP; a whole number ≥ 1. @default 3 */
+  readonly after?: number;
+  /** Ms between tries of the socket while on HTTP, each jittered between ⅔ and 4⁄3 of it; ≥ 1000. @default 45000 */
+  readonly retrySocketEvery?: number;
+}
+
 export interface OutboxOptions {
   /** Messages that may wait while the socket is down; past it a send is refused (`'outbox-full'`). 0 queues nothing. @default 1000 */
   readonly maxMessages?: number;
@@ -139,6 +147,19 @@ export interface ClientOptions {
   readonly reconnect?: ReconnectOptions;
   /** Pings during silence, so idle sockets are kept alive and dead ones noticed. Set by the hub's first tab. */
   readonly heartbeat?: HeartbeatOptions;
+  /**
+   * Where a proxy or firewall blocks WebSockets: after `after` socket attempts in a row fail before reaching the
+   * server (a refused upgrade, a 1006 before open, the connect timeout), the hub moves to HTTP on the same URL: one
+   * stream of server-sent events (or long polls, where something on the way holds streams back) and POSTs, still one
+   * per browser. Every guarantee holds on it (order, once, resume, requests, the outbox, the heartbeat). While on
+   * HTTP it tries the socket again every `retrySocketEvery` ms (jittered) and moves back once it answers, resuming
+   * every channel from its sequence number. `status.transport` says which one is in use. With the fallback on, a
+   * socket counts as open once the server answered a first ping, so a proxy that accepts the upgrade and passes
+   * nothing is noticed. Only tabmux's own protocol has an HTTP form: graphql-ws and Socket.IO use the socket alone.
+   * `false`: the socket only. Set by the hub's first tab.
+   * @default 'http': `{ after: 3, retrySocketEvery: 45000 }`
+   */
+  readonly fallback?: false | 'http' | FallbackOptions;
   /**
    * Returns a token (or a promise of one) for the server. The hub calls it before every connection attempt, so an
    * expiring token is refreshed, and sends `{"type":"auth","token":…}` as the first frame; the status turns `open`

@@ -2,7 +2,7 @@
 import type { Frame } from './codec.js';
 import type { RoutedEvent } from './server-event.js';
 import type { ErrorCode, Stats, Status } from '../protocol/public-types.js';
-import type { HeartbeatSettings, ReconnectSettings } from '../protocol/session-types.js';
+import type { FallbackSettings, HeartbeatSettings, ReconnectSettings } from '../protocol/session-types.js';
 
 export interface ConnectionSettings {
   /** The largest frame the hub may send, auth and ping included. */
@@ -10,6 +10,7 @@ export interface ConnectionSettings {
   readonly protocols: readonly string[];
   readonly reconnect: ReconnectSettings;
   readonly heartbeat: HeartbeatSettings;
+  readonly fallback: FallbackSettings | null;
 }
 
 export interface ConnectionHooks {
@@ -32,6 +33,7 @@ export interface ConnectionHooks {
 export interface Connection {
   readonly status: Status;
   readonly socketState: Stats['socket'];
+  readonly transport: Stats['transport'];
   readonly counters: Readonly<ConnectionCounters>;
   /** The hub wants a socket: connect unless one is open, under way, or the hub gave up. */
   start(): void;

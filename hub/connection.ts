@@ -11,6 +11,7 @@ import type {
 } from './connection-types.js';
 import { hubClose } from './socket-close.js';
 import { openLink, type LinkEnding, type SocketLink } from './socket-link.js';
+import { afterFailure, afterOpen, FIRST_CHOICE, type TransportChoice } from './transport-choice.js';
 import { decideRetry, type Ending } from './retry-policy.js';
 import type { HubEnvironment, TimerHandle } from './environment.js';
 import { messageOf } from './errors.js';
@@ -18,6 +19,7 @@ import type { CloseInfo, ConnectionState, Status } from '../protocol/public-type
 import type { WireProtocol } from './wire-protocol.js';
 
 const SOCKET_STATES = ['connecting', 'open', 'closing', 'closed'] as const;
+const TRANSPORT_NAMES = { websocket: 'websocket', stream: 'http-stream', polling: 'long-polling' } as const;
 
 /**
  * Backoff with full jitter, a connect timeout (URL, token and handshake included), the auth handshake, the heartbeat,
@@ -49,8 +51,17 @@ export function createConnection(
     lastClose: null,
     reason: null,
     rttMs: null,
+    transport: 'websocket',
   };
   let link: SocketLink | null = null;
+  let choice: TransportChoice = FIRST_CHOICE;
+  /** The HTTP fallback, where the protocol speaks it and the environment can fetch. */
+  const fallback = settings.fallback && protocol.httpFallback && env.fetch ? settings.fallback : null;
+  /** The URL of the last attempt, for the socket tries made while on HTTP. */
+  let lastUrl: string | null = null;
+  let stopProbe: (() => void) | null = null;
+  /** Loaded by the first attempt over HTTP. */
+  let onDemand: typeof import('./fallback-transport.js') | null = null;
   let wanted = false;
   let online = true;
   let attemptsMade = 0;
@@ -64,9 +75,18 @@ export function createConnection(
     retry: null as TimerHandle,
     connect: null as TimerHandle,
     stable: null as TimerHandle,
+    probe: null as TimerHandle,
   };
   const subprotocols = settings.protocols.length > 0 ? settings.protocols : (protocol.subprotocols ?? []);
-  const linkContext = { settings, env, codec, protocol, counters, subprotocols };
+  const linkContext = {
+    settings,
+    env,
+    codec,
+    protocol,
+    counters,
+    subprotocols,
+    pingFirst: fallback !== null,
+  };
 
   function setStatus(state: ConnectionState, changes: Partial<Omit<Status, 'state'>> = {}): void {
     status = { ...status, nextAttemptAt: null, reason: null, ...changes, state };
@@ -83,7 +103,39 @@ export function createConnection(
     link = null;
     clear('connect');
     clear('stable');
+    clear('probe');
+    stopProbe?.();
+    stopProbe = null;
     if (wasReady) hooks.closed();
+  }
+
+  /** An attempt that never got through: the next one may use another transport. */
+  function notThrough(timedOut: boolean): void {
+    const before = choice.transport;
+    choice = afterFailure(choice, timedOut, fallback);
+    if (choice.transport !== before && choice.transport !== 'websocket')
+      hooks.error(
+        'transport-failed',
+        `tabmux: ${choice.socketFailures} socket attempts in a row failed; trying HTTP (${choice.transport === 'stream' ? 'a stream of server-sent events' : 'long polling'})`,
+      );
+  }
+
+  /** While on HTTP, the socket is tried now and then; once it answers, the hub moves back to it. */
+  function scheduleProbe(): void {
+    if (!fallback || !onDemand || choice.transport === 'websocket' || lastUrl === null) return;
+    const { probeSocket } = onDemand;
+    const url = lastUrl;
+    const delay = fallback.retrySocketEvery * (2 / 3 + (env.random() * 2) / 3);
+    timers.probe = env.setTimeout(() => {
+      timers.probe = null;
+      stopProbe = probeSocket(url, { env, codec, settings, subprotocols }, (answered) => {
+        stopProbe = null;
+        if (!answered) return scheduleProbe();
+        choice = FIRST_CHOICE;
+        dropSocket(CloseCode.Normal, 'back to the socket');
+        void connect();
+      });
+    }, delay);
   }
 
   async function connect(): Promise<void> {
@@ -105,6 +157,7 @@ export function createConnection(
       const what = `no connection within connectTimeout (${retry.connectTimeout} ms)`;
       if (!link) return failure(what, null);
       dropSocket(CloseCode.Normal, 'connect timeout');
+      notThrough(true);
       failure(what, hubClose(CloseCode.Normal, 'connect timeout'));
     }, retry.connectTimeout);
     let url: string;
@@ -127,11 +180,26 @@ export function createConnection(
       return failure(`the auth function failed: ${messageOf(error)}`, null);
     }
     if (attempt !== generation || !wanted) return;
+    // The HTTP fallback is loaded only by a hub that needs it: most never do.
+    if (choice.transport !== 'websocket' && !onDemand) {
+      try {
+        onDemand = await import('./fallback-transport.js');
+      } catch (error) {
+        if (attempt !== generation || !wanted) return;
+        return failure(`the HTTP fallback could not be loaded: ${messageOf(error)}`, null);
+      }
+      if (attempt !== generation || !wanted) return;
+    }
     // Never two sockets: whatever an overtaken attempt left is closed first.
     if (link) dropSocket(CloseCode.Normal, 'superseded');
     try {
       if (protocol.url) url = protocol.url(url);
-      link = openLink(url, token, linkContext, {
+      lastUrl = url;
+      const socket =
+        choice.transport === 'websocket'
+          ? new env.WebSocket(url, [...subprotocols])
+          : new onDemand!.HttpSocket(url, choice.transport, env.fetch!);
+      link = openLink(socket, url, token, linkContext, {
         opened,
         ended: linkEnded,
         event: hooks.event,
@@ -151,6 +219,8 @@ export function createConnection(
     switch (ending.kind) {
       case 'closed':
         dropSocket(ending.close.code, ending.close.reason);
+        // A 1006 before open is a refused upgrade or a cut connection: the server was not reached.
+        if (!ending.wasReady && ending.close.code === CloseCode.Abnormal) notThrough(false);
         return closed(ending.close, ending.wasReady);
       case 'silent':
         counters.heartbeatTimeouts++;
@@ -171,8 +241,10 @@ export function createConnection(
     counters.connections++;
     outageSince = null;
     authRetried = false;
+    choice = afterOpen(choice);
     hooks.opened();
-    setStatus('open', { attempt: 0 });
+    setStatus('open', { attempt: 0, transport: choice.transport === 'websocket' ? 'websocket' : 'http' });
+    scheduleProbe();
     // Backoff starts again from the bottom only once the connection has proved itself.
     timers.stable = env.setTimeout(() => (backoffStep = 0), retry.stableAfter);
   }
@@ -235,6 +307,9 @@ export function createConnection(
   return {
     get status() {
       return status;
+    },
+    get transport() {
+      return TRANSPORT_NAMES[choice.transport];
     },
     get socketState() {
       return link === null ? 'none' : (SOCKET_STATES[link.readyState] ?? 'closed');

@@ -1,5 +1,6 @@
 // What the hub needs from its host. Each part defaults to the global, so tests can swap any of them.
 import type { Frame } from './codec.js';
+import type { FetchLike } from './http-socket.js';
 
 /**
  * The part of the WebSocket API the hub uses. The browser's `WebSocket` and the `ws` package's both fit.
@@ -22,6 +23,8 @@ export type TimerHandle = unknown;
 
 export interface HubEnvironment {
   readonly WebSocket: WebSocketConstructor;
+  /** For the HTTP fallback when WebSockets are blocked; without it the hub has only the socket. */
+  readonly fetch: FetchLike | undefined;
   /** Wall-clock milliseconds; deadlines use it because timers in throttled contexts fire late. */
   readonly now: () => number;
   readonly setTimeout: (callback: () => void, ms: number) => TimerHandle;
@@ -46,8 +49,16 @@ export function resolveEnvironment(partial: Partial<HubEnvironment> = {}): HubEn
     );
   }
   const crypto = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
+  const globalFetch = (globalThis as { fetch?: FetchLike }).fetch;
   return {
     WebSocket: WebSocketImpl,
+    // Given as `undefined`, there is no fallback: a test of the socket alone needs no HTTP.
+    fetch:
+      'fetch' in partial
+        ? partial.fetch
+        : typeof globalFetch === 'function'
+          ? globalFetch.bind(globalThis)
+          : undefined,
     now: partial.now ?? (() => Date.now()),
     setTimeout: partial.setTimeout ?? ((callback, ms) => globalThis.setTimeout(callback, ms)),
     clearTimeout:

@@ -2,6 +2,7 @@
 // check of an attaching tab both use, so a hub never runs on settings the client would have refused.
 import { checkProtocolSpec, toProtocolSpec, type ProtocolSpec } from '../protocol/protocol-spec.js';
 import type {
+  FallbackSettings,
   HeartbeatSettings,
   HubConfig,
   OutboxSettings,
@@ -28,6 +29,7 @@ export const HUB_DEFAULTS = {
     suspendedRetryDelay: 30_000,
   },
   heartbeat: { interval: 30_000, timeout: 5000, ping: { type: 'ping' }, pong: { type: 'pong' } },
+  fallback: { after: 3, retrySocketEvery: 45_000 },
 } as const satisfies Omit<HubConfig, 'url' | 'channelLingerMs'> & { channelLingerMs: null };
 
 interface NumberRule {
@@ -57,6 +59,7 @@ const RULES = {
     suspendedRetryDelay: { min: 0 },
   },
   heartbeat: { interval: { min: 0 }, timeout: { min: 1 } },
+  fallback: { after: { min: 1, whole: true }, retrySocketEvery: { min: 1000 } },
 } as const satisfies {
   lingerMs: NumberRule;
   channelLingerMs: NumberRule;
@@ -65,6 +68,7 @@ const RULES = {
   outbox: Record<keyof OutboxSettings, NumberRule>;
   reconnect: Record<keyof ReconnectSettings, NumberRule>;
   heartbeat: Record<'interval' | 'timeout', NumberRule>;
+  fallback: Record<keyof FallbackSettings, NumberRule>;
 };
 
 /** Throws a TypeError naming `path` unless `value` follows `rule`. */
@@ -94,6 +98,7 @@ export interface HubSettingsInput {
   readonly outbox?: Partial<OutboxSettings> | undefined;
   readonly reconnect?: Partial<ReconnectSettings> | undefined;
   readonly heartbeat?: Partial<HeartbeatSettings> | undefined;
+  readonly fallback?: false | 'http' | Partial<FallbackSettings> | undefined;
 }
 
 /** Applies the defaults and the rules; throws a TypeError that names the option and what is allowed. */
@@ -105,7 +110,7 @@ export function resolveHubSettings(input: HubSettingsInput): Omit<HubConfig, 'ur
   const protocolList = typeof protocols === 'string' ? [protocols] : protocols;
   if (!Array.isArray(protocolList) || protocolList.some((p) => typeof p !== 'string'))
     throw new TypeError('tabmux: `protocols` must be a string or an array of strings');
-  const numbers = <G extends 'outbox' | 'reconnect'>(name: G, given: Record<string, unknown>) =>
+  const numbers = <G extends 'outbox' | 'reconnect' | 'fallback'>(name: G, given: Record<string, unknown>) =>
     Object.fromEntries(
       Object.entries(RULES[name]).map(([key, rule]) => [
         key,
@@ -153,6 +158,7 @@ export function resolveHubSettings(input: HubSettingsInput): Omit<HubConfig, 'ur
     ),
     outbox: numbers('outbox', outbox) as unknown as OutboxSettings,
     reconnect: numbers('reconnect', reconnect) as unknown as ReconnectSettings,
+    fallback: resolveFallback(input.fallback, (given) => numbers('fallback', given)),
     heartbeat: {
       interval,
       timeout,
@@ -160,6 +166,15 @@ export function resolveHubSettings(input: HubSettingsInput): Omit<HubConfig, 'ur
       pong: pong as Readonly<Record<string, unknown>>,
     },
   };
+}
+
+function resolveFallback(
+  input: HubSettingsInput['fallback'],
+  numbers: (given: Record<string, unknown>) => Record<string, number>,
+): FallbackSettings | null {
+  if (input === false || input === null) return null;
+  if (input === undefined || input === 'http') return HUB_DEFAULTS.fallback;
+  return numbers(group('fallback', input)) as unknown as FallbackSettings;
 }
 
 /**
@@ -186,6 +201,10 @@ export function checkHubConfig(value: unknown): HubConfig {
     // Present and valid: unlike a client's options, nothing here falls back to a default.
     for (const [key, rule] of Object.entries(rules)) checkNumber(`${name}.${key}`, settings[key], rule);
   }
+  const fallback = config['fallback'];
+  if (fallback !== null)
+    for (const [key, rule] of Object.entries(RULES.fallback))
+      checkNumber(`fallback.${key}`, group('fallback', fallback ?? null)[key], rule);
   for (const key of ['lingerMs', 'channelLingerMs', 'channelBuffer', 'maxMessageBytes'] as const)
     checkNumber(key, config[key], RULES[key]);
   if ((config['heartbeat'] as Record<string, unknown>)['ping'] === undefined)

@@ -229,6 +229,7 @@ export function createHub(input: HubConfig, options: HubOptions = {}): Hub {
         tabsWaiting: [...tabs].filter((tab) => tab.queue.waiting).length,
         maxUnread: Math.max(0, ...[...tabs].map((tab) => tab.queue.unread)),
         socket: connection.socketState,
+        transport: connection.transport,
         state: connection.status.state,
         hubId: id,
       };

@@ -45,6 +45,7 @@ export interface SocketLink {
 }
 
 export function openLink(
+  ws: WebSocketLike,
   url: string,
   token: string | null,
   context: {
@@ -53,13 +54,18 @@ export function openLink(
     readonly codec: Codec;
     readonly protocol: WireProtocol;
     readonly counters: ConnectionCounters;
-    readonly subprotocols: readonly string[];
+    /**
+     * Without a handshake of the protocol's own, the socket counts as open only once the server answered a ping:
+     * a proxy that accepts the upgrade and passes nothing is then a failed attempt, not an open socket.
+     */
+    readonly pingFirst: boolean;
   },
   hooks: LinkHooks,
 ): SocketLink {
   const { settings, env, codec, protocol, counters } = context;
-  const ws: WebSocketLike = new env.WebSocket(url, [...context.subprotocols]);
   ws.binaryType = 'arraybuffer';
+  /** Only a ping went out at open: the first frame from the server makes the socket ready. */
+  let awaitingServer = false;
   let live = true;
   let ready = false;
   /** A server that sends garbage is reported once per socket, not once per frame; every frame is counted. */
@@ -103,7 +109,14 @@ export function openLink(
     } catch (error) {
       return end({ kind: 'no-handshake', reason: messageOf(error) });
     }
-    if (opening.length === 0) return accepted();
+    if (opening.length === 0) {
+      if (!context.pingFirst) return accepted();
+      awaitingServer = true;
+      const problem = sendNow(settings.heartbeat.ping, 'the first ping');
+      if (problem) return end({ kind: 'handshake-unsent', problem });
+      counters.pingsSent++;
+      return;
+    }
     for (const message of opening) {
       const problem = sendNow(message, 'the handshake');
       if (problem) return end({ kind: 'handshake-unsent', problem });
@@ -113,6 +126,10 @@ export function openLink(
     if (!live) return;
     counters.framesIn++;
     const pingAt = beat.heard();
+    if (awaitingServer) {
+      awaitingServer = false;
+      accepted();
+    }
     try {
       const read = readFrame(event.data, codec, protocol, settings.heartbeat.pong);
       if ('undecodable' in read) return undecodable(read.undecodable);

@@ -58,11 +58,17 @@ export interface WireProtocol {
    * that stayed silent for `heartbeat.interval + heartbeat.timeout`. @default false: the hub pings during silence
    */
   readonly serverPings?: boolean;
+  /**
+   * The server also answers tabmux's HTTP fallback (PROTOCOL.md), so the hub may use it when sockets are blocked.
+   * @default false; true for tabmux's own protocol
+   */
+  readonly httpFallback?: boolean;
   /** Classifies a close code of this protocol; `undefined` leaves it to tabmux's rules (close-codes.ts). */
   classifyClose?(code: number): CloseClass | undefined;
 }
 
 export const defaultProtocol: WireProtocol = {
+  httpFallback: true,
   auth: (token): Wire.Auth => ({ type: 'auth', token }),
   subscribe: (channel, after): Wire.Subscribe | Wire.Resume =>
     after === null ? { type: 'subscribe', channel } : { type: 'resume', channel, after },

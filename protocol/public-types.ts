@@ -40,6 +40,11 @@ export interface Status {
   readonly reason: string | null;
   /** Round-trip time of the last heartbeat in milliseconds; `null` before the first pong. */
   readonly rttMs: number | null;
+  /**
+   * What carries the connection that is open (or was last): a WebSocket, or the HTTP fallback the hub moves to when
+   * sockets do not get through (the `fallback` option).
+   */
+  readonly transport: 'websocket' | 'http';
 }
 
 export type ErrorCode =
@@ -125,6 +130,11 @@ export interface Stats {
   readonly tabs: number;
   /** The socket's `readyState` name, or `'none'` when the hub holds no socket. */
   readonly socket: 'none' | 'connecting' | 'open' | 'closing' | 'closed';
+  /**
+   * What the current (or next) attempt uses: a WebSocket, or the HTTP fallback's `http-stream` (server-sent events)
+   * or `long-polling` (where a proxy holds streams back).
+   */
+  readonly transport: 'websocket' | 'http-stream' | 'long-polling';
   readonly state: ConnectionState;
   /** Frames received from the server and decoded. */
   readonly framesIn: number;

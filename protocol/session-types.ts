@@ -78,6 +78,14 @@ export interface HeartbeatSettings {
   readonly pong: Readonly<Record<string, unknown>>;
 }
 
+/** The HTTP fallback, for networks that block WebSockets; see the client's `fallback` option. */
+export interface FallbackSettings {
+  /** Socket attempts in a row that must fail before the hub tries HTTP. */
+  readonly after: number;
+  /** Milliseconds between tries of the socket while on HTTP (each jittered between ⅔ and 4⁄3 of it). */
+  readonly retrySocketEvery: number;
+}
+
 /** The serializable part of a client's options, sent by a tab when it attaches. */
 export interface HubConfig {
   /** The server's URL; `null` when the tabs pass a `url` function, which the hub calls before each attempt. */
@@ -96,6 +104,8 @@ export interface HubConfig {
   readonly outbox: OutboxSettings;
   readonly reconnect: ReconnectSettings;
   readonly heartbeat: HeartbeatSettings;
+  /** `null`: the socket only. */
+  readonly fallback: FallbackSettings | null;
 }
 
 /** Returns a token for the server; the hub calls it before each connection attempt. */

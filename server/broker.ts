@@ -36,5 +36,18 @@ export interface Broker {
   ): Promise<() => Promise<void>>;
   /** Whether the store answers now. */
   healthy(): Promise<boolean>;
+  /** How instances reach each other's HTTP fallback sessions; absent for a broker of one process. */
+  readonly relay?: SessionRelay;
   close(): Promise<void>;
+}
+
+/**
+ * Carries the HTTP fallback's requests to the instance that holds a session, so a fleet behind a proxy without
+ * sticky sessions serves a POST or a poll that lands on another instance than the session's stream.
+ */
+export interface SessionRelay {
+  /** Receives what is sent to `address` until the returned function is called; resolves once listening. */
+  listen(address: string, receive: (message: string) => void): Promise<() => Promise<void>>;
+  /** Sends `message` to whoever listens on `address`; resolves whether an instance did. */
+  send(address: string, message: string): Promise<boolean>;
 }

@@ -86,6 +86,7 @@ const server = createTabmuxServer({
 });
 const routes = httpRoutes(server, broker, options.publishKey ? { publishKey: options.publishKey } : {});
 http.on('request', (request, response) => {
+  if (server.handleHttp(request, response)) return;
   routes(request, response)
     .then((handled) => handled || reply(response, 404, { error: 'not found' }))
     .catch((error: unknown) => reply(response, 500, { error: String(error) }));

@@ -1,7 +1,7 @@
 // One client's socket: tabmux's default protocol from the server's side, batched sends, and the limits that keep
 // one client from harming the others (rate, buffered bytes, channels, auth and idle timeouts).
 import type { IncomingMessage } from 'node:http';
-import type { WebSocket } from 'ws';
+import type { ClientSocket } from './client-socket.js';
 import type { Wire } from '../protocol/wire-messages.js';
 import { encodeMessage, isProblem, parseClientFrame } from '../protocol/wire.js';
 import { createSender } from './client-sender.js';
@@ -45,7 +45,7 @@ export interface Counters {
 
 let nextId = 0;
 
-export function serveClient(ws: WebSocket, request: IncomingMessage, context: ConnectionContext): void {
+export function serveClient(ws: ClientSocket, request: IncomingMessage, context: ConnectionContext): void {
   const { options, channels, counters } = context;
   let identity: unknown = null;
   const client: ClientInfo = {

@@ -1,6 +1,6 @@
 // What goes to one client: queued texts leave together at the end of the tick, as one batch frame, because a
 // browser pays per frame far more than per byte; pongs and auth answers go alone, after what was queued before them.
-import type { WebSocket } from 'ws';
+import type { ClientSocket } from './client-socket.js';
 import { encodeBatch } from '../protocol/wire.js';
 import type { Counters } from './client-connection.js';
 
@@ -17,7 +17,7 @@ export interface Sender {
 
 /** `slow` is called when more than `maxBufferedBytes` wait for a client that does not read. */
 export function createSender(
-  ws: WebSocket,
+  ws: ClientSocket,
   maxBufferedBytes: number,
   counters: Counters,
   slow: () => void,

@@ -1,18 +1,26 @@
 // createTabmuxServer: tabmux's protocol on an HTTP server or a WebSocketServer, channels in a broker.
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { serveClient, type Counters } from './client-connection.js';
 import { CloseCode } from '../protocol/close-codes.js';
+import { createHttpFallback } from './http-fallback.js';
 import { createLocalChannels } from './local-channels.js';
 import { resolveServerOptions } from './options.js';
 import type { ServerOptions, ServerStats } from './types.js';
+import type { ClientSocket } from './client-socket.js';
 
 export interface TabmuxServer {
   /** Publishes `data` on `channel` to every subscriber of every instance; resolves with the message's number. */
   publish(channel: string, data: unknown): Promise<number>;
   /** Sends `data` to every socket of this process, outside any channel; returns how many. */
   broadcast(data: unknown): number;
+  /**
+   * Answers a request of the HTTP fallback (a browser whose WebSocket upgrades are blocked; PROTOCOL.md) and
+   * returns true, or returns false for any other request. Call it first in the HTTP server's request handler;
+   * `tabmux-server` does.
+   */
+  handleHttp(request: IncomingMessage, response: ServerResponse): boolean;
   stats(): ServerStats;
   /**
    * Stops taking sockets and closes every open one with 1012, so clients come back later, each after its own
@@ -26,7 +34,7 @@ export function createTabmuxServer(options: ServerOptions): TabmuxServer {
   const { broker } = resolved;
   const log = resolved.logger;
   const channels = createLocalChannels(broker);
-  const sockets = new Set<WebSocket>();
+  const sockets = new Set<ClientSocket>();
   const counters: Counters & { totalConnections: number; published: number } = {
     totalConnections: 0,
     published: 0,
@@ -89,11 +97,30 @@ export function createTabmuxServer(options: ServerOptions): TabmuxServer {
    * origin and the fix: a refused upgrade shows a browser only 1006, which the client retries forever.
    */
   function refuseOrigin(ws: WebSocket, origin: string): void {
+    ws.close(CloseCode.Forbidden, refusal(origin));
+  }
+
+  function refusal(origin: string): string {
     counters.refused.origin++;
     const reason = `origin ${origin} is not allowed; add --origin ${origin}`;
     log.warn({ event: 'refused', cause: 'origin', origin }, `refused a socket: ${reason}`);
-    ws.close(CloseCode.Forbidden, reason.length <= 123 ? reason : 'this origin is not allowed (--origin)');
+    return reason.length <= 123 ? reason : 'this origin is not allowed (--origin)';
   }
+
+  const http = createHttpFallback({
+    path: resolved.path,
+    allowed: (origin) => originAllowed(origin, resolved.origins, resolved.hostnames),
+    refuse: refusal,
+    accept(session, request) {
+      sockets.add(session);
+      counters.totalConnections++;
+      session.on('close', () => sockets.delete(session));
+      serveClient(session, request, context);
+    },
+    relay: broker.relay,
+    maxPayload: resolved.maxPayload,
+    log,
+  });
 
   const wss = options.wss ?? new WebSocketServer({ noServer: true, maxPayload: resolved.maxPayload });
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -110,6 +137,7 @@ export function createTabmuxServer(options: ServerOptions): TabmuxServer {
 
   return {
     publish,
+    handleHttp: http.handle,
     broadcast(data) {
       const text = JSON.stringify(data);
       for (const ws of sockets) ws.send(text);
@@ -117,6 +145,7 @@ export function createTabmuxServer(options: ServerOptions): TabmuxServer {
     },
     stats: () => ({
       connections: sockets.size,
+      httpSessions: http.sessions.size,
       subscribers: channels.counts(),
       ...counters,
       refused: { ...counters.refused },

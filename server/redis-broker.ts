@@ -167,7 +167,9 @@ export async function redisBroker(options: RedisBrokerOptions): Promise<Broker> 
     for (const each of state.delivers) each(message);
   }
 
+  const relayed = new Map<string, (message: string) => void>();
   subscriber.on('message', (liveKey: string, payload: string) => {
+    if (liveKey.startsWith(`${prefix}relay:`)) return relayed.get(liveKey)?.(payload);
     const first = payload.indexOf(' ');
     const second = payload.indexOf(' ', first + 1);
     enqueue(liveKey.slice(`${prefix}live:`.length), payload.slice(0, first), {
@@ -210,6 +212,20 @@ export async function redisBroker(options: RedisBrokerOptions): Promise<Broker> 
         listening.delete(channel);
         await subscriber.unsubscribe(keys(channel).live).catch(() => {});
       };
+    },
+    relay: {
+      async listen(address, receive) {
+        const key = `${prefix}relay:${address}`;
+        relayed.set(key, receive);
+        await subscriber.subscribe(key);
+        return async () => {
+          relayed.delete(key);
+          await subscriber.unsubscribe(key).catch(() => {});
+        };
+      },
+      async send(address, message) {
+        return (await commands.publish(`${prefix}relay:${address}`, message)) > 0;
+      },
     },
     async healthy() {
       try {

@@ -87,8 +87,10 @@ export interface ServerOptions {
 
 /** A server's numbers, this process only. */
 export interface ServerStats {
-  /** Sockets open now. */
+  /** Clients connected now: sockets, and sessions of the HTTP fallback. */
   readonly connections: number;
+  /** Of `connections`, those on the HTTP fallback (their WebSocket upgrades blocked on the way). */
+  readonly httpSessions: number;
   /** Sockets ever accepted. */
   readonly totalConnections: number;
   /** Channels with at least one subscribed socket here, and how many. */

@@ -136,6 +136,7 @@ export function fakeEnvironment(
   let id = 0;
   return {
     WebSocket: FakeWebSocket,
+    fetch: undefined,
     now: clock.now,
     setTimeout: clock.setTimeout,
     clearTimeout: clock.clearTimeout,

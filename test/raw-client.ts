@@ -65,7 +65,7 @@ export interface ServerUnderTest {
   close(): Promise<void>;
 }
 
-/** A tabmux server on a free loopback port, with its HTTP routes. */
+/** A tabmux server on a free loopback port, with its HTTP routes and its HTTP fallback. */
 export async function serve(
   options: Omit<ServerOptions, 'server' | 'wss'> = {},
   routeOptions: HttpRoutesOptions = {},
@@ -76,7 +76,9 @@ export async function serve(
   const routes = httpRoutes(server, broker, routeOptions);
   http.on(
     'request',
-    (request, response) => void routes(request, response).then((done) => done || reply(response, 404)),
+    (request, response) =>
+      server.handleHttp(request, response) ||
+      void routes(request, response).then((done) => done || reply(response, 404)),
   );
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const { port } = http.address() as { port: number };

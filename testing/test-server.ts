@@ -23,6 +23,12 @@ export interface TestServerOptions {
   readonly replayLimit?: number;
   /** More options for the tabmux server inside (limits, hooks); `onRequest` is the test server's own. */
   readonly server?: Omit<ServerOptions, 'server' | 'wss' | 'broker' | 'onRequest'>;
+  /**
+   * Answers the HTTP fallback too (PROTOCOL.md), for testing an app behind a proxy that blocks WebSockets. Off by
+   * default, so a test that refuses handshakes sees the client retry the socket rather than move to HTTP.
+   * @default false
+   */
+  readonly fallback?: boolean;
   /** More HTTP routes, tried before the server's own; each resolves whether it answered. */
   readonly routes?: readonly ((request: IncomingMessage, response: ServerResponse) => Promise<boolean>)[];
 }
@@ -174,6 +180,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   }
 
   async function onHttp(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (options.fallback && tabmux.handleHttp(request, response)) return;
     response.setHeader('Access-Control-Allow-Origin', '*');
     response.setHeader('Access-Control-Allow-Headers', 'content-type');
     if (request.method === 'OPTIONS') return void reply(response, 204);
