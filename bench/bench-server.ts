@@ -38,5 +38,5 @@ async function streamRoute(request: IncomingMessage, response: ServerResponse): 
   return reply(response, 200, await stream(server, String(json['channel'] ?? 'bench'), count, rate));
 }
 
-const server = await startTestServer({ port: 0, faults: true, routes: [streamRoute] });
+const server = await startTestServer({ port: 0, faults: true, fallback: true, routes: [streamRoute] });
 console.log(`bench server: ${server.url}`);

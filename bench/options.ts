@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 export const CONTENDERS = [
   'tabmux-shared',
   'tabmux-in-page',
+  'tabmux-http',
   'plain',
   'partysocket',
   'leader',

@@ -48,6 +48,7 @@ export interface Results {
 const LABELS: Record<Contender, string> = {
   'tabmux-shared': 'tabmux (SharedWorker)',
   'tabmux-in-page': 'tabmux (in-page)',
+  'tabmux-http': 'tabmux over HTTP (SharedWorker, upgrades refused by a proxy)',
   plain: 'WebSocket per tab',
   partysocket: 'partysocket per tab',
   leader: 'leader tab + BroadcastChannel',

@@ -17,6 +17,7 @@ import {
   type RunResult,
 } from './report.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
+import { startProxy } from '../test/blocking-proxy.js';
 import { runStorm } from './storm.js';
 import { attachToWorkerHeap, heapGrowth } from './worker-heap.js';
 import { launchOptions } from '../test/browsers.js';
@@ -55,6 +56,10 @@ const browserServer = await chromium.launchServer(launchOptions());
 const browserPid = browserServer.process().pid!;
 const browser: Browser = await chromium.connect(browserServer.wsEndpoint());
 const server: ServerProcess = await startServerProcess();
+// The HTTP fallback's contender reaches the server through a proxy that refuses every upgrade, as a blocking one would.
+const blocking = options.contenders.includes('tabmux-http')
+  ? await startProxy([server.httpUrl], { upgrades: 'refuse' })
+  : null;
 let runCounter = 0;
 
 async function openTabs(
@@ -70,7 +75,8 @@ async function openTabs(
 
 async function openTab(context: BrowserContext, contender: Contender, name: string): Promise<Page> {
   const page = await context.newPage();
-  const query = new URLSearchParams({ c: contender, ws: server.url, channel: name, name });
+  const ws = contender === 'tabmux-http' ? blocking!.url : server.url;
+  const query = new URLSearchParams({ c: contender, ws, channel: name, name });
   await page.goto(`${origin}/bench/pages/contender.html?${query}`);
   await page.waitForFunction(() => window.bench !== undefined);
   return page;
@@ -287,6 +293,7 @@ try {
 } finally {
   await browser.close();
   await browserServer.close();
+  await blocking?.close();
   await server.stop();
   await served.close();
 }

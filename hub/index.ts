@@ -6,6 +6,7 @@
 export { fullJitter, type BackoffOptions, type RetryDelay } from './backoff.js';
 export { jsonCodec, type Codec, type Frame } from './codec.js';
 export type { HubEnvironment, TimerHandle, WebSocketConstructor, WebSocketLike } from './environment.js';
+export type { FetchLike } from './http-socket.js';
 export { createHub, type Hub, type HubOptions } from './hub.js';
 export { graphqlChannel, type GraphqlOperation } from './protocols/graphql-channel.js';
 export { graphqlWsProtocol } from './protocols/graphql-ws.js';
@@ -38,6 +39,7 @@ export type {
 } from '../protocol/public-types.js';
 export type {
   ErrorInfo,
+  FallbackSettings,
   HeartbeatSettings,
   HubConfig,
   HubEvent,

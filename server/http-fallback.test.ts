@@ -173,3 +173,22 @@ test('tabmux/testing: a test server started with `fallback: true` serves the HTT
     else expect(client.status.state).toBe('reconnecting');
   }
 });
+
+test('a stream that goes silent on the way is replaced by the heartbeat; what was published meanwhile arrives once, in order', async () => {
+  const { server, httpUrl } = track(await serve());
+  const proxy = track(await startProxy([httpUrl], { upgrades: 'refuse' }));
+  const client = clientOf(proxy.url, { heartbeat: { interval: 400, timeout: 300 } });
+  const seen = numbers(client, 'n');
+  await vi.waitFor(() => expect(client.status).toMatchObject({ state: 'open', transport: 'http' }), 10_000);
+  await vi.waitFor(() => expect(server.stats().subscribers).toEqual({ n: 1 }));
+  for (let n = 1; n <= 10; n++) await server.publish('n', n);
+  await vi.waitFor(() => expect(seen).toHaveLength(10));
+  proxy.set({ freeze: true });
+  for (let n = 11; n <= 20; n++) await server.publish('n', n);
+  await vi.waitFor(() => expect(client.status.lastClose).toMatchObject({ code: 4408 }), 5000);
+  await vi.waitFor(() => expect(client.status).toMatchObject({ state: 'open', transport: 'http' }), 10_000);
+  for (let n = 21; n <= 30; n++) await server.publish('n', n);
+  await vi.waitFor(() => expect(seen).toHaveLength(30));
+  expect(seen).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+  expect(server.stats()).toMatchObject({ connections: 1, httpSessions: 1, totalConnections: 2 });
+});

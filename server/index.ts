@@ -3,7 +3,7 @@
  * @module tabmux/server
  */
 export { channelAllowed, type AccessRequest, type Authorize } from './access.js';
-export type { Broker, History, StoredMessage } from './broker.js';
+export type { Broker, History, SessionRelay, StoredMessage } from './broker.js';
 export { classifyClose, CloseCode, type CloseClass } from '../protocol/close-codes.js';
 export { createTabmuxServer, type TabmuxServer } from './create-server.js';
 export { httpRoutes, type HttpRoutesOptions } from './http-routes.js';

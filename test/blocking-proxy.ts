@@ -1,7 +1,7 @@
 // A loopback proxy in front of one or more servers (round robin, no sticky sessions), that can do to WebSockets and
 // streams what corporate proxies do: refuse upgrades, accept them and pass nothing, hold responses until they end.
 import { createHash } from 'node:crypto';
-import { createServer, request as httpRequest, type IncomingMessage } from 'node:http';
+import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 
@@ -10,6 +10,8 @@ export interface ProxyMode {
   readonly upgrades?: 'pass' | 'refuse' | 'silent';
   /** Holds each HTTP response until it ends, as buffering proxies do. @default false */
   readonly buffer?: boolean;
+  /** `true` silences every response streaming now (a stream gone silent on the way); later requests pass. */
+  readonly freeze?: boolean;
 }
 
 export interface BlockingProxy {
@@ -28,7 +30,9 @@ export async function startProxy(
   mode: ProxyMode = {},
   path = '/',
 ): Promise<BlockingProxy> {
-  let current: Required<ProxyMode> = { upgrades: 'pass', buffer: false, ...mode };
+  let current: Required<Omit<ProxyMode, 'freeze'>> = { upgrades: 'pass', buffer: false, ...mode };
+  const streaming = new Set<ServerResponse>();
+  const silenced = new WeakSet<ServerResponse>();
   let turn = 0;
   const counts = { upgrades: { passed: 0, refused: 0, silenced: 0 }, requests: targets.map(() => 0) };
   const held = new Set<Duplex>();
@@ -52,7 +56,10 @@ export async function startProxy(
         if (!current.buffer) {
           response.writeHead(answer.statusCode ?? 502, answer.headers);
           response.flushHeaders();
-          answer.pipe(response);
+          streaming.add(response);
+          response.on('close', () => streaming.delete(response));
+          answer.on('data', (chunk: Buffer) => silenced.has(response) || response.write(chunk));
+          answer.on('end', () => response.end());
           return;
         }
         const chunks: Buffer[] = [];
@@ -110,8 +117,9 @@ export async function startProxy(
     url: `ws://127.0.0.1:${port}${path}`,
     httpUrl: `http://127.0.0.1:${port}`,
     counts,
-    set(mode) {
+    set({ freeze, ...mode }) {
       current = { ...current, ...mode };
+      if (freeze) for (const response of streaming) silenced.add(response);
     },
     async close() {
       for (const socket of held) socket.destroy();

@@ -33,6 +33,8 @@ recorder.state.startedAt = recorder.now();
 const adapters: Record<string, () => void> = {
   'tabmux-shared': () => tabmux('shared-worker'),
   'tabmux-in-page': () => tabmux('in-page'),
+  // Behind a proxy that refuses upgrades (bench/run.ts): the first refused socket moves the hub to HTTP.
+  'tabmux-http': () => tabmux('shared-worker', { after: 1 }),
   plain() {
     const socket = new WebSocket(url);
     socket.onopen = () => socket.send(subscribe);
@@ -78,8 +80,14 @@ function recordBatches(worker: SharedWorker): MessagePort {
   return worker.port;
 }
 
-function tabmux(transport: 'shared-worker' | 'in-page'): void {
-  const client = createClient({ url, transport, name, heartbeat: { interval: 0 } });
+function tabmux(transport: 'shared-worker' | 'in-page', fallback?: { after: number }): void {
+  const client = createClient({
+    url,
+    transport,
+    name,
+    heartbeat: { interval: 0 },
+    ...(fallback && { fallback }),
+  });
   client.subscribe(channel, (data) => recorder.record(data as Sample));
   // For the heap phase: more clients of the same hub from this tab, each an attach and, closed, a detach.
   window.makeClient = (hubUrl, hubName) =>
