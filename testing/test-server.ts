@@ -46,6 +46,8 @@ export interface TestServerStats extends ServerStats {
   readonly authRefusals: number;
   /** Client frames received (auth frames included). */
   readonly messagesReceived: number;
+  /** Heartbeat pings received (`{"type":"ping"}`), answered and not kept in `received`. */
+  readonly pings: number;
   /** Each channel's latest sequence number. */
   readonly heads: Readonly<Record<string, number>>;
 }
@@ -59,7 +61,7 @@ export interface TestServer {
   /** The tabmux server inside. */
   readonly tabmux: TabmuxServer;
   stats(): TestServerStats;
-  /** Client messages received, decoded, oldest first (bounded by `keepReceived`). */
+  /** Client messages received, decoded, oldest first (bounded by `keepReceived`); heartbeat pings are counted apart. */
   readonly received: unknown[];
   /** Sends `data` to every socket, outside any channel; returns how many. */
   publish(data: unknown): number;
@@ -96,7 +98,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.server?.maxPayload ?? 1024 * 1024 });
   const sockets = new Set<WebSocket>();
   const received: unknown[] = [];
-  const extra = { refusedConnections: 0, authRefusals: 0, messagesReceived: 0 };
+  const extra = { refusedConnections: 0, authRefusals: 0, messagesReceived: 0, pings: 0 };
   let tokens = options.tokens ?? null;
   let refuse = 0;
   let silent = false;
@@ -141,8 +143,12 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
         }
         return true;
       }
-      received.push(message);
-      if (received.length > keepReceived) received.shift();
+      // Every socket opens with a ping (the client's check that it reached the server): counted, not kept.
+      if (isPing(message)) extra.pings++;
+      else {
+        received.push(message);
+        if (received.length > keepReceived) received.shift();
+      }
       return emit(event, ...args);
     }) as typeof ws.emit;
   });
@@ -319,4 +325,13 @@ function decode(raw: Buffer, isBinary: boolean): unknown {
 
 function isAuth(message: unknown): message is { type: 'auth'; token: unknown } {
   return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'auth';
+}
+
+function isPing(message: unknown): boolean {
+  return (
+    typeof message === 'object' &&
+    message !== null &&
+    Object.keys(message).length === 1 &&
+    (message as { type?: unknown }).type === 'ping'
+  );
 }
