@@ -18,7 +18,13 @@ for (const [name, port] of [
 }
 
 // Fault controls are on here so the demo can show recovery; they are never on by default.
-const server = await startDemoServer({ port: serverPort, simulator: { rate: 20 } });
+// The dashboard's own pages (and tools on this machine) may use them; pages of other origins may not.
+const pages = [`http://localhost:${demoPort}`, `http://127.0.0.1:${demoPort}`];
+const server = await startDemoServer({
+  port: serverPort,
+  faults: { origins: pages },
+  simulator: { rate: 20 },
+});
 process.env['VITE_SERVER_PORT'] = String(server.port);
 const listen = { port: demoPort, strictPort: true, host: '127.0.0.1' };
 if (values.prod) {

@@ -38,8 +38,8 @@ async function twoTabsAgree(context: BrowserContext, origin: string, server: Dem
 
 test.describe('the dashboard', { tag: '@locator' }, () => {
   let server: DemoServer;
-  test.beforeEach(async () => {
-    server = await startDemoServer({ faults: true, simulator: { rate: 200 } });
+  test.beforeEach(async ({ origin }) => {
+    server = await startDemoServer({ faults: { origins: [origin] }, simulator: { rate: 200 } });
   });
   // A test skipped for its engine never ran beforeEach.
   test.afterEach(async () => server?.close());
@@ -132,7 +132,7 @@ test(
   'the dashboard in a fixed state looks as it did (visual regression)',
   { tag: ['@screenshot', '@locator'] },
   async ({ context, origin }) => {
-    const server = await startDemoServer({ faults: true, simulator: { rate: 0 } });
+    const server = await startDemoServer({ faults: { origins: [origin] }, simulator: { rate: 0 } });
     try {
       server.simulator.seedHistory(7, Date.UTC(2026, 0, 15, 12, 0, 0));
       // A fixed state: no live metrics (the simulator publishes them each second, with today's time) may follow.
@@ -162,7 +162,7 @@ test.describe('the production build', { tag: '@locator' }, () => {
   });
   test.afterAll(async () => served.close());
   test.beforeEach(async () => {
-    server = await startDemoServer({ faults: true, simulator: { rate: 200 } });
+    server = await startDemoServer({ faults: { origins: [served.origin] }, simulator: { rate: 200 } });
   });
   // A test skipped for its engine never ran beforeEach.
   test.afterEach(async () => server?.close());
@@ -180,7 +180,7 @@ test(
   'the feed skips an event it cannot show (an invalid date) and draws the rest of its frame',
   { tag: ['@locator'] },
   async ({ context, origin }) => {
-    const server = await startDemoServer({ faults: true, simulator: { rate: 0 } });
+    const server = await startDemoServer({ faults: { origins: [origin] }, simulator: { rate: 0 } });
     try {
       const page = await context.newPage();
       await page.goto(`${origin}/demo/web/?server=${encodeURIComponent(server.url)}`);

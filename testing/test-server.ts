@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createTabmuxServer, type TabmuxServer } from '../server/create-server.js';
-import { httpRoutes, readBody, reply } from '../server/http-routes.js';
+import { httpRoutes, isLoopback, readBody, reply } from '../server/http-routes.js';
 import { memoryBroker } from '../server/memory-broker.js';
 import type { ServerOptions, ServerStats } from '../server/types.js';
 
@@ -13,8 +13,13 @@ export interface TestServerOptions {
   readonly port?: number;
   /** Address to listen on. @default '127.0.0.1' */
   readonly host?: string;
-  /** Serves the fault controls over HTTP too (`POST /faults/…`), for a page or another process. @default false */
-  readonly faults?: boolean;
+  /**
+   * Serves the fault controls over HTTP too (`POST /faults/…`), which can drop every connection of the server: `true`
+   * for tools on this machine (requests from loopback without an `Origin`), `{ origins }` for pages of those origins
+   * too (the only ones given CORS headers). A page of any other origin is refused with 403 before anything happens.
+   * @default false: no fault routes
+   */
+  readonly faults?: boolean | { readonly origins: readonly string[] };
   /** How many received client messages to keep in `received`. @default 10000 */
   readonly keepReceived?: number;
   /** Tokens accepted in a first frame `{"type":"auth","token":…}`; anything else closes with 4401. `null`: no auth. @default null */
@@ -98,6 +103,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.server?.maxPayload ?? 1024 * 1024 });
   const sockets = new Set<WebSocket>();
   const received: unknown[] = [];
+  const pages = typeof options.faults === 'object' ? options.faults.origins : [];
   const extra = { refusedConnections: 0, authRefusals: 0, messagesReceived: 0, pings: 0 };
   let tokens = options.tokens ?? null;
   let refuse = 0;
@@ -187,14 +193,27 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
 
   async function onHttp(request: IncomingMessage, response: ServerResponse): Promise<void> {
     if (options.fallback && tabmux.handleHttp(request, response)) return;
-    response.setHeader('Access-Control-Allow-Origin', '*');
-    response.setHeader('Access-Control-Allow-Headers', 'content-type');
-    if (request.method === 'OPTIONS') return void reply(response, 204);
-    for (const route of options.routes ?? []) if (await route(request, response)) return;
+    const origin = request.headers.origin;
+    const allowed = origin === undefined ? isLoopback(request.socket.remoteAddress) : pages.includes(origin);
+    if (origin !== undefined && allowed) {
+      response.setHeader('Access-Control-Allow-Origin', origin);
+      response.setHeader('Access-Control-Allow-Headers', 'content-type');
+      response.setHeader('Vary', 'Origin');
+    }
+    if (request.method === 'OPTIONS') return void reply(response, allowed ? 204 : 403);
     const path = new URL(request.url ?? '/', 'http://x').pathname;
+    // Checked before acting, for routes added under /faults/ too: a foreign page's plain POST needs no preflight,
+    // so CORS alone would not stop it.
+    if (path.startsWith('/faults/') && !allowed)
+      return void reply(response, 403, { error: 'the fault routes answer only the origins in `faults`' });
+    for (const route of options.routes ?? []) if (await route(request, response)) return;
     if (request.method === 'GET' && path === '/stats') return void reply(response, 200, server.stats());
-    if (options.faults && request.method === 'POST' && path.startsWith('/faults/'))
+    if (options.faults && request.method === 'POST' && path.startsWith('/faults/')) {
+      // Checked before acting: a foreign page's plain POST needs no preflight, so CORS alone would not stop it.
+      if (!allowed)
+        return void reply(response, 403, { error: 'the fault routes answer only the origins in `faults`' });
       return void (await faultRoute(path, request, response));
+    }
     if (!(await routes(request, response))) reply(response, 404, { error: 'not found' });
   }
 
