@@ -11,6 +11,11 @@ export interface Member {
 interface Slot {
   /** Live messages wait here while the member's history is still being sent. */
   waiting: StoredMessage[] | null;
+  /**
+   * The last number the member was sent. A broker may hand over a message the join already replayed (Redis fills a
+   * gap it noticed late): it is not sent again, so each member gets each message once, in order.
+   */
+  top: number;
 }
 
 interface Local {
@@ -35,7 +40,10 @@ export function createLocalChannels(broker: Broker) {
     let text: string | null = null;
     for (const [member, slot] of local.members) {
       if (slot.waiting) slot.waiting.push(message);
-      else member.send((text ??= frame(local, message)));
+      else if (message.seq > slot.top) {
+        slot.top = message.seq;
+        member.send((text ??= frame(local, message)));
+      }
     }
   }
 
@@ -44,6 +52,7 @@ export function createLocalChannels(broker: Broker) {
     if (channels.get(local.name) !== local) return;
     const text = JSON.stringify({ type: 'subscribed', channel: local.name, seq: 0 });
     for (const [member, slot] of local.members) {
+      slot.top = 0;
       if (slot.waiting) slot.waiting = [];
       else member.send(text);
     }
@@ -77,7 +86,7 @@ export function createLocalChannels(broker: Broker) {
         channels.set(name, local);
         local.listening.catch(() => channels.get(name) === created && channels.delete(name));
       }
-      const slot: Slot = { waiting: [] };
+      const slot: Slot = { waiting: [], top: 0 };
       local.members.set(member, slot);
       try {
         await local.listening;
@@ -94,7 +103,12 @@ export function createLocalChannels(broker: Broker) {
           member.send(after === null ? lastFrame(local, message) : frame(local, message));
         }
         member.send(JSON.stringify({ type: 'subscribed', channel: name, seq: top }));
-        for (const message of slot.waiting ?? []) if (message.seq > top) member.send(frame(local, message));
+        slot.top = top;
+        for (const message of slot.waiting ?? [])
+          if (message.seq > slot.top) {
+            slot.top = message.seq;
+            member.send(frame(local, message));
+          }
         slot.waiting = null;
       } catch (error) {
         drop(local, member);

@@ -51,6 +51,39 @@ test('replay from any instance: a client resumes on B from what it saw on A', as
   expect(fresh.messages[0]).toEqual({ type: 'message', last: true, channel: 'log', seq: 10, data: 10 });
 });
 
+test('a resume on another instance while the channel is busy: every message once, in order, after `subscribed` (12 runs)', async () => {
+  prefixes++;
+  const [a, b] = [await instance(), await instance()];
+  for (let run = 0; run < 12; run++) {
+    const channel = `busy-${run}`;
+    for (let n = 1; n <= 20; n++) await a.server.publish(channel, n);
+    // Publishing goes on while B starts listening to the channel: the window where B reads the head before it
+    // subscribes, and fills the gap later.
+    let publishing = true;
+    const publisher = (async () => {
+      for (let n = 21; publishing || n <= 60; n++) {
+        await a.server.publish(channel, n);
+        if (n >= 200) break;
+      }
+    })();
+    const client = await connect(b.url);
+    client.send({ type: 'resume', channel, after: 10 });
+    await client.waitFor({ type: 'subscribed', channel });
+    publishing = false;
+    await publisher;
+    const head = await a.server.publish(channel, 'end');
+    await client.waitFor({ type: 'message', seq: head });
+    const seqs = client.messages.filter((m) => m['type'] === 'message').map((m) => m['seq'] as number);
+    expect(seqs).toEqual(Array.from({ length: head - 10 }, (_, i) => i + 11));
+    const subscribed = client.messages.findIndex((m) => m['type'] === 'subscribed');
+    const at = client.messages[subscribed]!['seq'] as number;
+    expect(client.messages.slice(subscribed + 1).map((m) => m['seq'])).toEqual(
+      Array.from({ length: head - at }, (_, i) => at + 1 + i),
+    );
+    client.ws.close();
+  }
+});
+
 test('Redis lost: publishes fail loudly, sockets stay open; Redis back: publishes and delivery go on', async () => {
   prefixes++;
   const a = await instance();
