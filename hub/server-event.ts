@@ -1,4 +1,5 @@
 // What the hub makes of any server's messages, whatever its protocol (see `WireProtocol.parse`). Types only.
+import type { RefusalCode } from '../protocol/wire-messages.js';
 
 /**
  * What the hub makes of one decoded server message (see `WireProtocol.parse`). The first group is about the
@@ -46,16 +47,16 @@ export type ServerEvent =
       readonly channel: string;
       readonly reason: string;
       readonly failed: boolean;
-      /** `forbidden`: the server's authorization refused the channel (the tabs' error says so). */
-      readonly code?: 'forbidden';
+      /** Why the server refused the channel (the tabs' error says so). */
+      readonly code?: RefusalCode;
     }
   | { readonly kind: 'reply'; readonly id: string; readonly data: unknown }
   | {
       readonly kind: 'error';
       readonly id: string | null;
       readonly message: string;
-      /** `forbidden`: the server's authorization refused the publish or request. */
-      readonly code?: 'forbidden';
+      /** Why the server refused the publish or request. */
+      readonly code?: RefusalCode;
     }
   /** Several of the above from one frame, in order. */
   | { readonly kind: 'batch'; readonly events: readonly ServerEvent[] }

@@ -16,6 +16,7 @@ const CODES: Readonly<Record<ErrorCode, true>> = {
   undeliverable: true,
   'protocol-error': true,
   forbidden: true,
+  'rate-limited': true,
 };
 
 export function isErrorCode(value: unknown): value is ErrorCode {

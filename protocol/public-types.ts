@@ -73,7 +73,9 @@ export type ErrorCode =
   /** The server broke the protocol's rules (a sequence number that is not one, say); the message was dropped. */
   | 'protocol-error'
   /** The server's authorization refused it: a channel (an `end` event), a publish, a request. */
-  | 'forbidden';
+  | 'forbidden'
+  /** The server refused it for coming over its rate limit: a publish, a request, a subscribe (an `end` event). */
+  | 'rate-limited';
 
 /** An error tabmux reports: `code` is stable and machine-readable; the message says what happened. */
 export interface TabmuxErrorLike {

@@ -1,6 +1,9 @@
 // Hub ⇄ server: tabmux's default wire format, the messages both sides exchange. Types only; wire.ts parses and
 // encodes them. PROTOCOL.md describes the format for server authors in other languages.
 
+/** Why a server refused a channel, a publish or a request, for a program to act on. */
+export type RefusalCode = 'forbidden' | 'rate-limited';
+
 /** The default wire protocol: JSON text frames, one message each, discriminated by `type`. */
 export namespace Wire {
   /** client → server. Sent first on every socket when the client has `auth`; answered by `AuthAccepted`. */
@@ -69,8 +72,8 @@ export namespace Wire {
     readonly channel: string;
     readonly reason: string;
     readonly failed?: boolean;
-    /** Why, for a program: `forbidden` when the server's authorization refused the channel. */
-    readonly code?: 'forbidden';
+    /** Why, for a program: `forbidden` by the server's authorization, `rate-limited` over its rate limit. */
+    readonly code?: RefusalCode;
   }
   /** server → client. */
   export interface Reply {
@@ -86,8 +89,8 @@ export namespace Wire {
     readonly type: 'error';
     readonly id?: string;
     readonly channel?: string;
-    /** Why, for a program: `forbidden` when the server's authorization refused the publish or request. */
-    readonly code?: 'forbidden';
+    /** Why, for a program: `forbidden` by the server's authorization, `rate-limited` over its rate limit. */
+    readonly code?: RefusalCode;
     readonly message: string;
   }
   /** Either way; the defaults of the `heartbeat` option. */

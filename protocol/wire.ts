@@ -1,6 +1,6 @@
 // The default wire format's one parser and one encoder, used by the hub and by tabmux/server alike.
 import { channelProblem, isSeq } from './channel-name.js';
-import type { Wire } from './wire-messages.js';
+import type { RefusalCode, Wire } from './wire-messages.js';
 
 /** A message that is not one of the protocol's, and why. */
 export interface WireProblem {
@@ -106,7 +106,7 @@ export function parseServerMessage(value: unknown): Wire.ServerMessage | WirePro
         channel,
         reason: String(m['reason'] ?? 'ended'),
         ...(m['failed'] === true && { failed: true }),
-        ...(m['code'] === 'forbidden' && { code: 'forbidden' }),
+        ...(isRefusalCode(m['code']) && { code: m['code'] }),
       };
     case 'reply':
       return typeof m['id'] === 'string' ? { type: 'reply', id: m['id'], data: m['data'] } : null;
@@ -119,7 +119,7 @@ export function parseServerMessage(value: unknown): Wire.ServerMessage | WirePro
       return {
         type: 'error',
         ...(typeof m['id'] === 'string' && { id: m['id'] }),
-        ...(m['code'] === 'forbidden' && { code: 'forbidden' }),
+        ...(isRefusalCode(m['code']) && { code: m['code'] }),
         message: typeof m['message'] === 'string' ? m['message'] : JSON.stringify(value),
       };
     default:
@@ -129,4 +129,8 @@ export function parseServerMessage(value: unknown): Wire.ServerMessage | WirePro
 
 export function isProblem(value: object): value is WireProblem {
   return 'problem' in value;
+}
+
+function isRefusalCode(value: unknown): value is RefusalCode {
+  return value === 'forbidden' || value === 'rate-limited';
 }

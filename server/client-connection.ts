@@ -60,6 +60,8 @@ export function serveClient(ws: ClientSocket, request: IncomingMessage, context:
   let closing = false;
   const followed = new Set<string>();
   const withinRate = tokenBucket(options.rateLimit);
+  /** Frames over the rate are refused one by one; a client that goes on past as many again is closed. */
+  const mayRefuse = tokenBucket(options.rateLimit);
 
   const sender = createSender(ws, options.maxBufferedBytes, counters, () => {
     counters.refused.slowConsumers++;
@@ -113,16 +115,19 @@ export function serveClient(ws: ClientSocket, request: IncomingMessage, context:
     if (closing) return;
     counters.messagesIn++;
     resetIdle();
-    if (!withinRate()) {
+    const limited = !withinRate();
+    if (limited) {
       counters.refused.rateLimited++;
-      return close(
-        CloseCode.TooManyMessages,
-        `too many messages: more than rateLimit (${options.rateLimit.perSecond} a second, bursts of ${options.rateLimit.burst})`,
-      );
+      if (!mayRefuse())
+        return close(
+          CloseCode.TooManyMessages,
+          `too many messages: more than rateLimit (${options.rateLimit.perSecond} a second, bursts of ${options.rateLimit.burst}), and on after refusals`,
+        );
     }
     if (isBinary) return refuse('a frame that is not JSON: binary frames are not part of the protocol');
     const message = parseClientFrame(raw.toString());
     if (isProblem(message)) return refuse(message.problem);
+    if (limited && refuseOverRate(message)) return;
     void handle(message).catch((error: unknown) =>
       say({ type: 'error', message: `the server failed: ${(error as Error)?.message ?? String(error)}` }),
     );
@@ -140,6 +145,33 @@ export function serveClient(ws: ClientSocket, request: IncomingMessage, context:
   ws.on('error', () => {
     // ws reports protocol errors (such as a frame over maxPayload) here, then closes the socket.
   });
+
+  /**
+   * Answers a frame over the rate limit with a refusal the client can act on (a publish's error, a request's, a
+   * subscription's end), rather than closing everything. Pings, auth and unsubscribes still pass: they cost little
+   * and keep the connection sound. Returns whether the frame was refused.
+   */
+  function refuseOverRate(message: Wire.ClientMessage): boolean {
+    const limit = `rateLimit (${options.rateLimit.perSecond} a second, bursts of ${options.rateLimit.burst}); try again later`;
+    const why = `rate-limited: over ${limit}`;
+    switch (message.type) {
+      case 'publish': {
+        const text = `rate-limited: the publish on "${message.channel}" came over ${limit}`;
+        say({ type: 'error', channel: message.channel, code: 'rate-limited', message: text });
+        return true;
+      }
+      case 'request':
+        say({ type: 'error', id: message.id, code: 'rate-limited', message: why });
+        return true;
+      case 'subscribe':
+      case 'resume':
+        if (followed.delete(message.channel)) channels.leave(member, message.channel);
+        say({ type: 'ended', channel: message.channel, reason: why, failed: true, code: 'rate-limited' });
+        return true;
+      default:
+        return false;
+    }
+  }
 
   function refuse(why: string): void {
     counters.refused.badFrames++;

@@ -1,6 +1,8 @@
 // Each limit of tabmux/server against a raw client that breaks it; the process survives all and counts them.
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { afterAll, beforeAll, expect, test, vi } from 'vitest';
 import WebSocket from 'ws';
+import { createClient } from '../client/create-client.js';
+import { NodeWebSocket } from '../test/helpers.js';
 import { connect, serve, type ServerUnderTest } from '../test/raw-client.js';
 import type { ServerStats } from './types.js';
 
@@ -85,14 +87,38 @@ test('a frame over maxPayload closes that socket with 1009', async () => {
   await expect.poll(() => running.server.stats().refused.tooLarge).toBe(1);
 });
 
-test('a flood past the rate limit closes that socket with 4429', async () => {
+test('publishes past the rate limit are refused one by one, coded rate-limited; the socket stays open', async () => {
+  const before = running.server.stats().refused.rateLimited;
+  const client = await connect(running.url);
+  client.send({ type: 'subscribe', channel: 'burst' });
+  await client.waitFor({ type: 'subscribed', channel: 'burst' });
+  for (let n = 1; n <= 150; n++) client.send({ type: 'publish', channel: 'burst', data: n });
+  client.send({ type: 'request', id: 'r1', data: 'late' });
+  await client.waitFor({ type: 'error', id: 'r1', code: 'rate-limited' });
+  const published = client.messages.filter((m) => m['type'] === 'message').length;
+  const refused = client.messages.filter((m) => m['type'] === 'error' && m['channel'] === 'burst');
+  // The burst (100) passes, with what refilled meanwhile; every one past it is answered, none is lost unsaid.
+  expect(published + refused.length).toBe(150);
+  expect(published).toBeGreaterThanOrEqual(100);
+  expect(refused[0]).toEqual({
+    type: 'error',
+    channel: 'burst',
+    code: 'rate-limited',
+    message:
+      'rate-limited: the publish on "burst" came over rateLimit (50 a second, bursts of 100); try again later',
+  });
+  expect(running.server.stats().refused.rateLimited - before).toBe(refused.length + 1);
+  expect(client.ws.readyState).toBe(client.ws.OPEN);
+  client.ws.close();
+});
+
+test('a client that goes on past its refusals is closed with 4429', async () => {
   const client = await connect(running.url);
   for (let i = 0; i < 500; i++) client.send({ type: 'ping' });
   expect(await client.closed).toEqual({
     code: 4429,
-    reason: 'too many messages: more than rateLimit (50 a second, bursts of 100)',
+    reason: 'too many messages: more than rateLimit (50 a second, bursts of 100), and on after refusals',
   });
-  expect(running.server.stats().refused.rateLimited).toBe(1);
 });
 
 test('a subscribe past maxChannelsPerConnection is ended at once, failed, naming the channel', async () => {
@@ -146,11 +172,11 @@ test('with the counts of all of the above, the process still serves, and /stats 
   expect(stats.refused).toMatchObject({
     origin: 1,
     tooLarge: 1,
-    rateLimited: 1,
     tooManyChannels: 1,
     slowConsumers: 1,
   });
   expect(stats.refused.badFrames).toBeGreaterThanOrEqual(5);
+  expect(stats.refused.rateLimited).toBeGreaterThanOrEqual(150);
   const client = await connect(running.url);
   client.send({ type: 'ping' });
   await client.waitFor({ type: 'pong' });
@@ -178,5 +204,24 @@ test('a socket silent past idleTimeoutMs is closed with 1001; one that pings is 
     expect(idle.server.stats().refused.idle).toBe(1);
   } finally {
     await idle.close();
+  }
+});
+
+test("a client's publishes past the server's rate: each refused one is an error event coded rate-limited, the rest arrive, the client stays open", async () => {
+  const client = createClient({ url: running.url, WebSocket: NodeWebSocket, transport: 'in-page' });
+  try {
+    const errors: { code: string; message: string }[] = [];
+    const got: unknown[] = [];
+    client.on('error', (error) => errors.push({ code: error.code, message: error.message }));
+    client.subscribe('loop', (data) => got.push(data));
+    await vi.waitFor(() => expect(running.server.stats().subscribers['loop']).toBe(1));
+    for (let n = 1; n <= 160; n++) await client.publish('loop', n);
+    await vi.waitFor(() => expect(got.length + errors.length).toBe(160));
+    expect(errors.length).toBeGreaterThan(0);
+    expect(new Set(errors.map((error) => error.code))).toEqual(new Set(['rate-limited']));
+    expect(errors[0]!.message).toContain('the publish on "loop" came over rateLimit');
+    expect(client.status.state).toBe('open');
+  } finally {
+    client.close();
   }
 });
