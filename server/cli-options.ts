@@ -61,6 +61,13 @@ const FLAGS = {
     example: '5000',
     help: 'messages kept per channel for clients that resume',
   },
+  'replay-bytes': {
+    env: 'TABMUX_REPLAY_BYTES',
+    value: 'BYTES',
+    default: '8388608',
+    example: '1048576',
+    help: 'bytes of messages kept per channel for clients that resume (the latest always)',
+  },
   'jwt-secret': {
     env: 'TABMUX_JWT_SECRET',
     value: 'SECRET',
@@ -99,6 +106,7 @@ export interface CliOptions {
   readonly hostnames: readonly string[];
   readonly redis: string | undefined;
   readonly replayLimit: number;
+  readonly replayBytes: number;
   readonly jwtSecret: string | undefined;
   /** The path of the PEM file. */
   readonly jwtPublicKey: string | undefined;
@@ -179,6 +187,9 @@ export function parseCli(
   const replayLimit = Number(read('replay'));
   if (!Number.isInteger(replayLimit) || replayLimit < 1)
     return refused(`--replay must be a whole number ≥ 1; got ${read('replay')}`);
+  const replayBytes = Number(read('replay-bytes'));
+  if (!Number.isInteger(replayBytes) || replayBytes < 1)
+    return refused(`--replay-bytes must be a whole number ≥ 1; got ${read('replay-bytes')}`);
   const originList = list('origin');
   const origins = originList?.includes('*') ? '*' : originList;
   for (const origin of Array.isArray(origins) ? origins : []) {
@@ -214,6 +225,7 @@ export function parseCli(
       hostnames,
       redis,
       replayLimit,
+      replayBytes,
       jwtSecret,
       jwtPublicKey,
       publishKey,

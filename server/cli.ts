@@ -48,6 +48,7 @@ try {
     ? await redisBroker({
         url: options.redis,
         replayLimit: options.replayLimit,
+        replayBytes: options.replayBytes,
         onStatus: (up, detail) =>
           up
             ? log.info(
@@ -59,7 +60,7 @@ try {
                 `Redis is unreachable: ${detail}`,
               ),
       })
-    : memoryBroker({ replayLimit: options.replayLimit });
+    : memoryBroker({ replayLimit: options.replayLimit, replayBytes: options.replayBytes });
   access = options.jwtSecret
     ? await jwtAccess({ secret: options.jwtSecret })
     : options.jwtPublicKey

@@ -12,3 +12,34 @@ test('history replays the last replayLimit messages however far the log is betwe
   expect((await broker.history('c', null)).messages.map((m) => m.seq)).toEqual([35]);
   expect((await broker.history('c', 35)).messages).toEqual([]);
 });
+
+test('replay is bounded in bytes per channel: big messages keep fewer, the latest always; a resume before them is a gap', async () => {
+  const broker = memoryBroker({ replayLimit: 1000, replayBytes: 10_000 });
+  const big = 'x'.repeat(3000);
+  for (let i = 1; i <= 50; i++) await broker.publish('c', JSON.stringify(big + i));
+  const kept = (await broker.history('c', 0)).messages;
+  expect(kept.map((m) => m.seq)).toEqual([48, 49, 50]);
+  expect(broker.bytes()).toBeLessThanOrEqual(10_000);
+  // One message larger than the bound is still the channel's latest value.
+  await broker.publish('c', JSON.stringify('y'.repeat(20_000)));
+  expect((await broker.history('c', null)).messages.map((m) => m.seq)).toEqual([51]);
+  expect((await broker.history('c', 0)).messages.map((m) => m.seq)).toEqual([51]);
+});
+
+test('replay is bounded in bytes across channels: the oldest messages anywhere go first', async () => {
+  const broker = memoryBroker({ replayLimit: 1000, replayBytes: 1_000_000, maxReplayBytes: 50_000 });
+  const data = JSON.stringify('z'.repeat(1000));
+  for (let round = 1; round <= 40; round++)
+    for (const channel of ['a', 'b', 'c']) await broker.publish(channel, data);
+  expect(broker.bytes()).toBeLessThanOrEqual(50_000);
+  for (const channel of ['a', 'b', 'c']) {
+    const kept = (await broker.history(channel, 0)).messages.map((m) => m.seq);
+    expect(kept.at(-1)).toBe(40);
+    expect(kept.length).toBeGreaterThanOrEqual(15);
+  }
+  // Many channels: the bound holds over all, oldest first, latest values included; a channel keeps its numbering.
+  for (let i = 0; i < 200; i++) await broker.publish(`many-${i}`, data);
+  expect(broker.bytes()).toBeLessThanOrEqual(50_000);
+  expect((await broker.history('many-199', null)).messages).toHaveLength(1);
+  expect(await broker.history('many-0', null)).toEqual({ head: 1, messages: [] });
+});

@@ -135,3 +135,17 @@ test('Redis unreachable at start: redisBroker rejects with a message that names 
   );
   await expect(redisBroker({ url: 'http://nope' })).rejects.toThrow(/not valid/);
 });
+
+test('replay on Redis is bounded in bytes per channel: big messages keep fewer, the latest always', async () => {
+  prefixes++;
+  const broker = track(
+    await redisBroker({ url: redis.url, replayLimit: 1000, replayBytes: 10_000, prefix: `t${prefixes}:` }),
+  );
+  const big = 'x'.repeat(3000);
+  for (let i = 1; i <= 50; i++) await broker.publish('c', JSON.stringify(big + i));
+  expect((await broker.history('c', 0)).messages.map((m) => m.seq)).toEqual([48, 49, 50]);
+  await broker.publish('c', JSON.stringify('y'.repeat(20_000)));
+  expect((await broker.history('c', 0)).messages.map((m) => m.seq)).toEqual([51]);
+  for (let i = 1; i <= 1500; i++) await broker.publish('small', '1');
+  expect((await broker.history('small', 0)).messages).toHaveLength(1000);
+});

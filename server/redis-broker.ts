@@ -7,8 +7,10 @@ import type { Broker, History, StoredMessage } from './broker.js';
 export interface RedisBrokerOptions {
   /** `redis://host:port/db`. */
   readonly url: string;
-  /** Messages each channel keeps for replay (the stream's MAXLEN); a resume from before them sees a gap. @default 1000 */
+  /** Messages each channel keeps for replay; a resume from before them sees a gap. @default 1000 */
   readonly replayLimit?: number;
+  /** Bytes of data each channel keeps for replay (its latest message always). @default 8388608 (8 MiB) */
+  readonly replayBytes?: number;
   /** Prefix of every key and pub/sub channel, so several apps can share one Redis. @default 'tabmux:' */
   readonly prefix?: string;
   /** Ms to wait for Redis at start before giving up. @default 5000 */
@@ -23,11 +25,20 @@ export interface RedisBrokerOptions {
 // Atomic, so numbers are contiguous across instances and each message's publish order is its number's order. A
 // channel's numbering has an epoch, set by its first publish: a Redis that lost its history gives it a new one, which
 // every listener sees, in the messages themselves, and resets on, where the numbers alone could look like repeats.
+// The log is trimmed here, not with MAXLEN, so that its byte count (KEYS[5]) stays exact; the latest stays.
 const PUBLISH = `
 local epoch = redis.call('GET', KEYS[4])
 if not epoch then epoch = ARGV[3]; redis.call('SET', KEYS[4], epoch) end
 local seq = redis.call('INCR', KEYS[1])
-redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[2], seq .. '-1', 'd', ARGV[1])
+redis.call('XADD', KEYS[2], seq .. '-1', 'd', ARGV[1])
+local bytes = redis.call('INCRBY', KEYS[5], string.len(ARGV[1]))
+local count = redis.call('XLEN', KEYS[2])
+while count > 1 and (count > tonumber(ARGV[2]) or bytes > tonumber(ARGV[4])) do
+  local oldest = redis.call('XRANGE', KEYS[2], '-', '+', 'COUNT', 1)[1]
+  redis.call('XDEL', KEYS[2], oldest[1])
+  bytes = redis.call('DECRBY', KEYS[5], string.len(oldest[2][2]))
+  count = count - 1
+end
 redis.call('PUBLISH', KEYS[3], epoch .. ' ' .. seq .. ' ' .. ARGV[1])
 return seq`;
 
@@ -58,6 +69,11 @@ interface Listening {
 export async function redisBroker(options: RedisBrokerOptions): Promise<Broker> {
   const prefix = options.prefix ?? 'tabmux:';
   const replayLimit = options.replayLimit ?? 1000;
+  const replayBytes = options.replayBytes ?? 8 * 1024 * 1024;
+  if (!Number.isInteger(replayBytes) || replayBytes < 1)
+    throw new TypeError(
+      `tabmux/server: \`replayBytes\` must be a whole number ≥ 1; got ${String(replayBytes)}`,
+    );
   if (!Number.isInteger(replayLimit) || replayLimit < 1)
     throw new TypeError(
       `tabmux/server: \`replayLimit\` must be a whole number ≥ 1; got ${String(replayLimit)}`,
@@ -107,6 +123,7 @@ export async function redisBroker(options: RedisBrokerOptions): Promise<Broker> 
     log: `${prefix}${channel}:log`,
     live: `${prefix}live:${channel}`,
     epoch: `${prefix}${channel}:epoch`,
+    bytes: `${prefix}${channel}:bytes`,
   });
   const listening = new Map<string, Listening>();
 
@@ -187,7 +204,19 @@ export async function redisBroker(options: RedisBrokerOptions): Promise<Broker> 
       const key = keys(channel);
       const epoch = randomUUID();
       return Number(
-        await commands.eval(PUBLISH, 4, key.seq, key.log, key.live, key.epoch, data, replayLimit, epoch),
+        await commands.eval(
+          PUBLISH,
+          5,
+          key.seq,
+          key.log,
+          key.live,
+          key.epoch,
+          key.bytes,
+          data,
+          replayLimit,
+          epoch,
+          replayBytes,
+        ),
       );
     },
     history,
