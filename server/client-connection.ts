@@ -73,6 +73,7 @@ export function serveClient(ws: ClientSocket, request: IncomingMessage, context:
   });
   const member: Member = { send: (text) => queue(text) };
   const say = (message: Wire.ServerMessage) => queue(encodeMessage(message));
+  const nameTooLong = `a channel name over maxChannelLength (${options.maxChannelLength} characters)`;
 
   function queue(text: string): void {
     sender.queue(text);
@@ -173,13 +174,14 @@ export function serveClient(ws: ClientSocket, request: IncomingMessage, context:
     }
   }
 
-  function refuse(why: string): void {
+  /** Refuses a frame, counted and logged: answered with `answer`, or an error saying why. */
+  function refuse(why: string, answer: Wire.ServerMessage = { type: 'error', message: why }): void {
     counters.refused.badFrames++;
     context.log.warn(
-      { event: 'refused', cause: 'bad-frame', client: client.id, reason: why },
-      `refused a frame: ${why}`,
+      { event: 'refused', cause: 'bad-frame', client: client.id, reason: why.slice(0, 200) },
+      `refused a frame: ${why.slice(0, 200)}`,
     );
-    say({ type: 'error', message: why });
+    say(answer);
   }
 
   async function handle(message: Wire.ClientMessage): Promise<void> {
@@ -192,6 +194,8 @@ export function serveClient(ws: ClientSocket, request: IncomingMessage, context:
       case 'subscribe':
       case 'resume': {
         const { channel } = message;
+        if (channel.length > options.maxChannelLength)
+          return refuse(nameTooLong, { type: 'ended', channel, reason: nameTooLong, failed: true });
         // Nothing of a refused channel reaches the socket, its latest message included.
         const refusal = await refuses(message.type, channel);
         if (refusal) {
@@ -232,6 +236,8 @@ export function serveClient(ws: ClientSocket, request: IncomingMessage, context:
         return channels.leave(member, message.channel);
       case 'publish': {
         const { channel, data } = message;
+        if (channel.length > options.maxChannelLength)
+          return refuse(nameTooLong, { type: 'error', channel, message: nameTooLong });
         const refusal = await refuses('publish', channel);
         if (refusal)
           return say({

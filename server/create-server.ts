@@ -146,7 +146,7 @@ export function createTabmuxServer(options: ServerOptions): TabmuxServer {
     stats: () => ({
       connections: sockets.size,
       httpSessions: http.sessions.size,
-      subscribers: channels.counts(),
+      ...channels.counts(100),
       ...counters,
       refused: { ...counters.refused },
     }),

@@ -225,3 +225,35 @@ test("a client's publishes past the server's rate: each refused one is an error 
     client.close();
   }
 });
+
+test('a channel name over maxChannelLength is refused at the server: a subscribe ended, a publish answered', async () => {
+  const client = await connect(running.url);
+  const long = 'n'.repeat(1025);
+  client.send({ type: 'subscribe', channel: long });
+  client.send({ type: 'publish', channel: long, data: 1 });
+  const ended = await client.waitFor({ type: 'ended', channel: long });
+  expect(ended).toMatchObject({
+    failed: true,
+    reason: 'a channel name over maxChannelLength (1024 characters)',
+  });
+  await client.waitFor({ type: 'error', channel: long });
+  expect(running.server.stats().subscribers[long]).toBeUndefined();
+  client.ws.close();
+});
+
+test('/stats counts every channel and subscription but lists only the 100 channels with the most subscribers', async () => {
+  // This server lets a socket follow 3 channels: 50 sockets follow 150.
+  const clients = [];
+  for (let c = 0; c < 50; c++) {
+    const client = await connect(running.url);
+    for (let i = 0; i < 3; i++) client.send({ type: 'subscribe', channel: `many-${c * 3 + i}` });
+    clients.push(client);
+  }
+  for (const [c, client] of clients.entries())
+    await client.waitFor({ type: 'subscribed', channel: `many-${c * 3 + 2}` });
+  const stats = running.server.stats();
+  expect(stats.channels).toBeGreaterThanOrEqual(150);
+  expect(stats.subscriptions).toBeGreaterThanOrEqual(150);
+  expect(Object.keys(stats.subscribers)).toHaveLength(100);
+  for (const client of clients) client.ws.close();
+});

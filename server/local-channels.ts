@@ -119,9 +119,16 @@ export function createLocalChannels(broker: Broker) {
       const local = channels.get(name);
       if (local) drop(local, member);
     },
-    /** Subscribers here, per channel. */
-    counts(): Record<string, number> {
-      return Object.fromEntries([...channels].map(([name, local]) => [name, local.members.size]));
+    /** Channels and subscriptions here, and the `top` channels with the most subscribers. */
+    counts(top: number): { channels: number; subscriptions: number; subscribers: Record<string, number> } {
+      let subscriptions = 0;
+      const sizes: [string, number][] = [];
+      for (const [name, local] of channels) {
+        subscriptions += local.members.size;
+        sizes.push([name, local.members.size]);
+      }
+      if (sizes.length > top) sizes.sort((a, b) => b[1] - a[1]).length = top;
+      return { channels: channels.size, subscriptions, subscribers: Object.fromEntries(sizes) };
     },
     /** Stops every listener. */
     async close(): Promise<void> {

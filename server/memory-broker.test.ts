@@ -1,4 +1,4 @@
-import { expect, test } from 'vitest';
+import { expect, test, vi } from 'vitest';
 import { memoryBroker } from './memory-broker.js';
 
 test('history replays the last replayLimit messages however far the log is between trims', async () => {
@@ -42,4 +42,32 @@ test('replay is bounded in bytes across channels: the oldest messages anywhere g
   expect(broker.bytes()).toBeLessThanOrEqual(50_000);
   expect((await broker.history('many-199', null)).messages).toHaveLength(1);
   expect(await broker.history('many-0', null)).toEqual({ head: 1, messages: [] });
+});
+
+test('a channel nobody listens to and nobody publishes on is forgotten after idleChannelMs; a listened one is kept', async () => {
+  const broker = memoryBroker({ idleChannelMs: 50 });
+  const stops = [];
+  for (let i = 0; i < 1000; i++) {
+    stops.push(
+      await broker.listen(
+        `tmp-${i}`,
+        () => {},
+        () => {},
+      ),
+    );
+    await broker.publish(`tmp-${i}`, '1');
+  }
+  const held = await broker.listen(
+    'held',
+    () => {},
+    () => {},
+  );
+  await broker.publish('held', '1');
+  for (const stop of stops) await stop();
+  await vi.waitFor(() => expect(Object.keys(broker.heads())).toEqual(['held']), { timeout: 2000 });
+  expect(broker.bytes()).toBe(1);
+  // Forgotten means numbered anew: a client resuming it later is told (a `subscribed` below its number).
+  expect(await broker.history('tmp-0', 0)).toEqual({ head: 0, messages: [] });
+  await held();
+  await broker.close();
 });

@@ -14,6 +14,12 @@ export interface MemoryBrokerOptions {
    * included (a new subscriber then gets none; the numbering goes on). @default 268435456 (256 MiB)
    */
   readonly maxReplayBytes?: number;
+  /**
+   * Ms after which a channel nobody listens to here and nobody publishes on is forgotten, its number and replay
+   * with it: a client resuming it later is told it was reset. Bounds what channels that come and go leave behind.
+   * @default 900000 (15 minutes)
+   */
+  readonly idleChannelMs?: number;
 }
 
 export interface MemoryBroker extends Broker {
@@ -33,12 +39,15 @@ interface Channel {
   start: number;
   bytes: number;
   readonly listeners: Set<(message: StoredMessage) => void>;
+  /** When it was last published on, listened to or let go of. */
+  touchedAt: number;
 }
 
 export function memoryBroker(options: MemoryBrokerOptions = {}): MemoryBroker {
   const replayLimit = whole('replayLimit', options.replayLimit ?? 1000);
   const replayBytes = whole('replayBytes', options.replayBytes ?? 8 * 1024 * 1024);
   const maxReplayBytes = whole('maxReplayBytes', options.maxReplayBytes ?? 256 * 1024 * 1024);
+  const idleChannelMs = whole('idleChannelMs', options.idleChannelMs ?? 15 * 60_000);
   let channels = new Map<string, Channel>();
   /** Every kept message in the order published, for dropping the oldest anywhere; stale entries are skipped. */
   let order: { readonly state: Channel; readonly message: StoredMessage }[] = [];
@@ -49,9 +58,25 @@ export function memoryBroker(options: MemoryBrokerOptions = {}): MemoryBroker {
   const channel = (name: string): Channel => {
     let state = channels.get(name);
     if (!state)
-      channels.set(name, (state = { name, head: 0, log: [], start: 0, bytes: 0, listeners: new Set() }));
+      channels.set(
+        name,
+        (state = { name, head: 0, log: [], start: 0, bytes: 0, listeners: new Set(), touchedAt: 0 }),
+      );
+    state.touchedAt = Date.now();
     return state;
   };
+  const sweep = setInterval(forgetIdle, Math.min(idleChannelMs, 60_000));
+  sweep.unref();
+
+  function forgetIdle(): void {
+    const before = Date.now() - idleChannelMs;
+    for (const [name, state] of channels) {
+      if (state.listeners.size > 0 || state.touchedAt > before) continue;
+      channels.delete(name);
+      total -= state.bytes;
+      keptTotal -= kept(state);
+    }
+  }
   const kept = (state: Channel) => state.log.length - state.start;
 
   function dropOldest(state: Channel): void {
@@ -111,10 +136,14 @@ export function memoryBroker(options: MemoryBrokerOptions = {}): MemoryBroker {
     async listen(name, deliver) {
       const state = channel(name);
       state.listeners.add(deliver);
-      return async () => void state.listeners.delete(deliver);
+      return async () => {
+        state.listeners.delete(deliver);
+        state.touchedAt = Date.now();
+      };
     },
     healthy: async () => true,
     async close() {
+      clearInterval(sweep);
       channels = new Map();
       order = [];
       orderStart = total = keptTotal = 0;

@@ -31,16 +31,15 @@ export function prometheusText(stats: ServerStats, broker: BrokerHealth): string
     lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
     for (const [labels, value] of samples) lines.push(`${name}${labels} ${value}`);
   };
-  const subscriptions = Object.values(stats.subscribers).reduce((sum, count) => sum + count, 0);
   metric('tabmux_connections', 'gauge', 'Sockets open now.', [['', stats.connections]]);
   metric('tabmux_connections_total', 'counter', 'Sockets accepted since start.', [
     ['', stats.totalConnections],
   ]);
   metric('tabmux_subscriptions', 'gauge', 'Channel subscriptions of the open sockets.', [
-    ['', subscriptions],
+    ['', stats.subscriptions],
   ]);
   metric('tabmux_channels', 'gauge', 'Channels with at least one subscribed socket here.', [
-    ['', Object.keys(stats.subscribers).length],
+    ['', stats.channels],
   ]);
   metric('tabmux_messages_in_total', 'counter', 'Frames received from clients.', [['', stats.messagesIn]]);
   metric(

@@ -21,6 +21,7 @@ export interface ResolvedServerOptions {
   readonly maxPayload: number;
   readonly rateLimit: { readonly perSecond: number; readonly burst: number };
   readonly maxChannelsPerConnection: number;
+  readonly maxChannelLength: number;
   readonly maxBufferedBytes: number;
   readonly authTimeoutMs: number;
   readonly idleTimeoutMs: number;
@@ -29,6 +30,7 @@ export interface ResolvedServerOptions {
 const NUMBERS = {
   maxPayload: { default: 1024 * 1024, min: 1 },
   maxChannelsPerConnection: { default: 1000, min: 1 },
+  maxChannelLength: { default: 1024, min: 1 },
   maxBufferedBytes: { default: 16 * 1024 * 1024, min: 1 },
   authTimeoutMs: { default: 10_000, min: 1 },
   idleTimeoutMs: { default: 300_000, min: 0 },

@@ -67,13 +67,19 @@ export interface ServerOptions {
   /** The largest frame a client may send, in bytes; a larger one closes the socket with 1009. @default 1048576 */
   readonly maxPayload?: number;
   /**
-   * Frames per second a client may send on average, and in a burst; past it the socket is closed with 4429.
-   * A browser's hub sends every tab's messages on one socket, so leave room for all of them.
+   * Frames per second a client may send on average, and in a burst. Each frame past it is refused (a publish's or a
+   * request's error, a subscription's end, coded `rate-limited`); a client that goes on past as many refusals again
+   * is closed with 4429. A browser's hub sends every tab's messages on one socket, so leave room for all of them.
    * @default { perSecond: 1000, burst: 2000 }
    */
   readonly rateLimit?: { readonly perSecond: number; readonly burst: number };
   /** Channels one socket may follow at once; a subscribe past it is answered with an error. @default 1000 */
   readonly maxChannelsPerConnection?: number;
+  /**
+   * The longest channel name, in characters: a subscribe of a longer one is ended, failed, and a publish refused
+   * (the client allows 16,384; a server keeps less, since each name lives in its memory). @default 1024
+   */
+  readonly maxChannelLength?: number;
   /**
    * Bytes the server may have waiting for a socket that does not read (`bufferedAmount`); past it the socket is
    * closed with 4430 instead of growing memory. @default 16777216 (16 MiB)
@@ -93,7 +99,11 @@ export interface ServerStats {
   readonly httpSessions: number;
   /** Sockets ever accepted. */
   readonly totalConnections: number;
-  /** Channels with at least one subscribed socket here, and how many. */
+  /** Channels with at least one subscribed client here. */
+  readonly channels: number;
+  /** Channel subscriptions of the clients here, over all channels. */
+  readonly subscriptions: number;
+  /** The 100 channels with the most subscribed clients here, and how many: never every channel, which could be many. */
   readonly subscribers: Readonly<Record<string, number>>;
   /** Frames received from clients. */
   readonly messagesIn: number;
