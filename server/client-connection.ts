@@ -4,6 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import type { ClientSocket } from './client-socket.js';
 import type { Wire } from '../protocol/wire-messages.js';
 import { encodeMessage, isProblem, parseClientFrame } from '../protocol/wire.js';
+import type { BufferBudget } from './buffer-budget.js';
 import { createSender } from './client-sender.js';
 import { tokenBucket } from './rate-limit.js';
 import type { LocalChannels, Member } from './local-channels.js';
@@ -18,6 +19,8 @@ export interface ConnectionContext {
   readonly channels: LocalChannels;
   readonly counters: Counters;
   readonly log: ServerLogger;
+  /** What the server holds for all its clients together. */
+  readonly budget: BufferBudget;
   /** Publishes through the broker; rejects when it cannot. */
   publish(channel: string, data: unknown): Promise<number>;
 }
@@ -63,14 +66,27 @@ export function serveClient(ws: ClientSocket, request: IncomingMessage, context:
   /** Frames over the rate are refused one by one; a client that goes on past as many again is closed. */
   const mayRefuse = tokenBucket(options.rateLimit);
 
-  const sender = createSender(ws, options.maxBufferedBytes, counters, () => {
-    counters.refused.slowConsumers++;
-    close(
-      CloseCode.SlowConsumer,
-      `slow consumer: more than maxBufferedBytes (${options.maxBufferedBytes}) waited for it`,
-      true,
-    );
+  const sender = createSender(
+    ws,
+    options.maxBufferedBytes,
+    counters,
+    () => slow(`more than maxBufferedBytes (${options.maxBufferedBytes}) waited for it`),
+    context.budget.wrote,
+  );
+  const leaveBudget = context.budget.add({
+    get bufferedAmount() {
+      return ws.bufferedAmount;
+    },
+    cut: () =>
+      slow(
+        `it held the most of the server's maxTotalBufferedBytes (${options.maxTotalBufferedBytes}) over all clients`,
+      ),
   });
+
+  function slow(why: string): void {
+    counters.refused.slowConsumers++;
+    close(CloseCode.SlowConsumer, `slow consumer: ${why}`, true);
+  }
   const member: Member = { send: (text) => queue(text) };
   const say = (message: Wire.ServerMessage) => queue(encodeMessage(message));
   const nameTooLong = `a channel name over maxChannelLength (${options.maxChannelLength} characters)`;
@@ -136,6 +152,7 @@ export function serveClient(ws: ClientSocket, request: IncomingMessage, context:
 
   ws.on('close', () => {
     closing = true;
+    leaveBudget();
     sender.stop();
     if (authTimer) clearTimeout(authTimer);
     if (expiryTimer) clearTimeout(expiryTimer);

@@ -15,12 +15,16 @@ export interface Sender {
   stop(): void;
 }
 
-/** `slow` is called when more than `maxBufferedBytes` wait for a client that does not read. */
+/**
+ * `slow` is called when more than `maxBufferedBytes` wait for a client that does not read; `wrote` after each frame
+ * that left bytes waiting (for the server-wide budget).
+ */
 export function createSender(
   ws: ClientSocket,
   maxBufferedBytes: number,
   counters: Counters,
   slow: () => void,
+  wrote: () => void = () => {},
 ): Sender {
   let outgoing: string[] = [];
   let scheduled = false;
@@ -44,6 +48,7 @@ export function createSender(
     counters.bytesOut += frame.length;
     // A client that does not read would make the server hold everything for it: it is let go instead.
     if (ws.bufferedAmount > maxBufferedBytes) slow();
+    else if (ws.bufferedAmount > 0) wrote();
   }
 
   return {

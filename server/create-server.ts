@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { serveClient, type Counters } from './client-connection.js';
 import { CloseCode } from '../protocol/close-codes.js';
+import { createBufferBudget } from './buffer-budget.js';
 import { createHttpFallback } from './http-fallback.js';
 import { createLocalChannels } from './local-channels.js';
 import { resolveServerOptions } from './options.js';
@@ -75,7 +76,8 @@ export function createTabmuxServer(options: ServerOptions): TabmuxServer {
     }
   }
 
-  const context = { options: resolved, channels, counters, publish, log };
+  const budget = createBufferBudget(resolved.maxTotalBufferedBytes);
+  const context = { options: resolved, channels, counters, publish, log, budget };
   function accept(ws: WebSocket, request: IncomingMessage): void {
     sockets.add(ws);
     counters.totalConnections++;

@@ -23,6 +23,7 @@ export interface ResolvedServerOptions {
   readonly maxChannelsPerConnection: number;
   readonly maxChannelLength: number;
   readonly maxBufferedBytes: number;
+  readonly maxTotalBufferedBytes: number;
   readonly authTimeoutMs: number;
   readonly idleTimeoutMs: number;
 }
@@ -32,6 +33,7 @@ const NUMBERS = {
   maxChannelsPerConnection: { default: 1000, min: 1 },
   maxChannelLength: { default: 1024, min: 1 },
   maxBufferedBytes: { default: 16 * 1024 * 1024, min: 1 },
+  maxTotalBufferedBytes: { default: 128 * 1024 * 1024, min: 1 },
   authTimeoutMs: { default: 10_000, min: 1 },
   idleTimeoutMs: { default: 300_000, min: 0 },
 } as const;

@@ -85,6 +85,12 @@ export interface ServerOptions {
    * closed with 4430 instead of growing memory. @default 16777216 (16 MiB)
    */
   readonly maxBufferedBytes?: number;
+  /**
+   * Bytes the server may have waiting for all its clients together; past it the clients holding the most are closed
+   * with 4430 first, until the rest fit, so many clients that do not read cannot grow the process.
+   * @default 134217728 (128 MiB)
+   */
+  readonly maxTotalBufferedBytes?: number;
   /** With `authenticate`: ms a new socket has to send its token; then it is closed with 4401. @default 10000 */
   readonly authTimeoutMs?: number;
   /** Ms a socket may stay silent (tabmux's hub pings every 30 s by default) before it is closed with 1001; 0 never. @default 300000 */
