@@ -225,3 +225,30 @@ test('an upgrade to a path it does not serve is answered 404 and closed, not lef
     await cli.kill();
   }
 });
+
+test('half-open upgrades and idle TCP connections are closed by the headers timeout, not held', async () => {
+  const cli = await startCli(['--port', '0']);
+  try {
+    const { port } = new URL(cli.url);
+    const started = Date.now();
+    const closings = [];
+    for (let i = 0; i < 20; i++) {
+      closings.push(
+        new Promise<number>((resolve, reject) => {
+          const socket = createConnection(Number(port), '127.0.0.1', () => {
+            // Half of them start an upgrade and never finish its headers; the other half say nothing at all.
+            if (i % 2 === 0) socket.write('GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n');
+          });
+          socket.on('data', () => {});
+          socket.on('close', () => resolve(Date.now() - started));
+          socket.on('error', reject);
+        }),
+      );
+    }
+    const closedAfter = await Promise.all(closings);
+    // The CLI's headers timeout is 10 s, checked every second.
+    expect(Math.max(...closedAfter)).toBeLessThan(20_000);
+  } finally {
+    await cli.kill();
+  }
+}, 30_000);
