@@ -71,3 +71,20 @@ test('a channel nobody listens to and nobody publishes on is forgotten after idl
   await held();
   await broker.close();
 });
+
+test('a channel never published on is forgotten with its last listener', async () => {
+  const broker = memoryBroker();
+  const stops = [];
+  for (let i = 0; i < 1000; i++)
+    stops.push(
+      await broker.listen(
+        `empty-${i}`,
+        () => {},
+        () => {},
+      ),
+    );
+  expect(Object.keys(broker.heads())).toHaveLength(1000);
+  for (const stop of stops) await stop();
+  expect(broker.heads()).toEqual({});
+  await broker.close();
+});

@@ -34,8 +34,11 @@ export interface MemoryBroker extends Broker {
 interface Channel {
   readonly name: string;
   head: number;
-  /** Kept messages are `log[start..]`: dropping the oldest moves `start`, and the array is compacted now and then. */
-  log: StoredMessage[];
+  /**
+   * Kept messages are `log[start..]`: dropping the oldest empties its slot (its text must not stay alive) and moves
+   * `start`; the array is compacted now and then.
+   */
+  log: (StoredMessage | null)[];
   start: number;
   bytes: number;
   readonly listeners: Set<(message: StoredMessage) => void>;
@@ -49,8 +52,11 @@ export function memoryBroker(options: MemoryBrokerOptions = {}): MemoryBroker {
   const maxReplayBytes = whole('maxReplayBytes', options.maxReplayBytes ?? 256 * 1024 * 1024);
   const idleChannelMs = whole('idleChannelMs', options.idleChannelMs ?? 15 * 60_000);
   let channels = new Map<string, Channel>();
-  /** Every kept message in the order published, for dropping the oldest anywhere; stale entries are skipped. */
-  let order: { readonly state: Channel; readonly message: StoredMessage }[] = [];
+  /**
+   * Every kept message's channel and number in the order published, for dropping the oldest anywhere; entries of
+   * messages already dropped are skipped. No data here: a stale entry must not keep a message's text alive.
+   */
+  let order: { readonly state: Channel; readonly seq: number }[] = [];
   let orderStart = 0;
   let total = 0;
   /** Messages kept over all channels: `order` is rebuilt when it holds far more entries than that. */
@@ -80,7 +86,8 @@ export function memoryBroker(options: MemoryBrokerOptions = {}): MemoryBroker {
   const kept = (state: Channel) => state.log.length - state.start;
 
   function dropOldest(state: Channel): void {
-    const message = state.log[state.start++]!;
+    const message = state.log[state.start]!;
+    state.log[state.start++] = null;
     state.bytes -= message.data.length;
     total -= message.data.length;
     keptTotal--;
@@ -92,21 +99,19 @@ export function memoryBroker(options: MemoryBrokerOptions = {}): MemoryBroker {
 
   function trimAll(): void {
     while (total > maxReplayBytes && orderStart < order.length) {
-      const { state, message } = order[orderStart++]!;
-      // Already gone from its channel (trimmed there, or the channel cleared): nothing to drop.
-      if (kept(state) > 0 && state.log[state.start] === message) dropOldest(state);
+      const { state, seq } = order[orderStart++]!;
+      // Already gone from its channel (trimmed there, or the channel forgotten): nothing to drop.
+      if (isKept(state, seq) && state.log[state.start]!.seq === seq) dropOldest(state);
     }
     // Entries of messages a channel dropped by itself stay until here: the queue is rebuilt from the kept ones.
     if (order.length - orderStart > 2 * keptTotal + 1024) {
-      order = order.slice(orderStart).filter(({ state, message }) => isKept(state, message));
+      order = order.slice(orderStart).filter(({ state, seq }) => isKept(state, seq));
       orderStart = 0;
     }
   }
 
-  function isKept(state: Channel, message: StoredMessage): boolean {
-    return (
-      kept(state) > 0 && message.seq >= state.log[state.start]!.seq && channels.get(state.name) === state
-    );
+  function isKept(state: Channel, seq: number): boolean {
+    return kept(state) > 0 && seq >= state.log[state.start]!.seq && channels.get(state.name) === state;
   }
 
   return {
@@ -117,7 +122,7 @@ export function memoryBroker(options: MemoryBrokerOptions = {}): MemoryBroker {
       state.bytes += data.length;
       total += data.length;
       keptTotal++;
-      order.push({ state, message });
+      order.push({ state, seq: message.seq });
       while (kept(state) > 1 && (kept(state) > replayLimit || state.bytes > replayBytes)) dropOldest(state);
       trimAll();
       for (const deliver of state.listeners) deliver(message);
@@ -139,6 +144,9 @@ export function memoryBroker(options: MemoryBrokerOptions = {}): MemoryBroker {
       return async () => {
         state.listeners.delete(deliver);
         state.touchedAt = Date.now();
+        // A channel never published on holds nothing worth keeping: forgotten with its last listener.
+        if (state.listeners.size === 0 && state.head === 0 && channels.get(name) === state)
+          channels.delete(name);
       };
     },
     healthy: async () => true,
