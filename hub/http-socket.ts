@@ -32,6 +32,8 @@ export class HttpSocket implements WebSocketLike {
   private outgoing: string[] = [];
   private posting = false;
   private ack = 0;
+  private tick: MessageChannel | null = null;
+  private readonly ticks: (() => void)[] = [];
 
   constructor(
     url: string,
@@ -77,6 +79,9 @@ export class HttpSocket implements WebSocketLike {
     if (this.readyState === 3) return;
     this.readyState = 3;
     this.abort.abort();
+    this.tick?.port1.close();
+    this.tick?.port2.close();
+    for (const resolve of this.ticks.splice(0)) resolve();
     this.onclose?.({ code, reason, wasClean });
   }
 
@@ -84,6 +89,22 @@ export class HttpSocket implements WebSocketLike {
   private lost(): void {
     if (this.readyState < 2) this.onerror?.({});
     this.ended(1006, '', false);
+  }
+
+  /**
+   * One frame per task, as a socket delivers them: a chunk of a stream (or a poll's answer) can carry thousands of
+   * frames, and taken in one go they would leave the tabs no turn to read (the hub's read credit would run out).
+   */
+  private nextTask(): Promise<void> {
+    if (!this.tick) {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => this.ticks.shift()?.();
+      this.tick = channel;
+    }
+    return new Promise((resolve) => {
+      this.ticks.push(resolve);
+      this.tick!.port2.postMessage(null);
+    });
   }
 
   private frame(data: string): void {
@@ -105,11 +126,15 @@ export class HttpSocket implements WebSocketLike {
         const { value, done } = await reader.read();
         if (done) break;
         buffer += value;
+        // One pass over what arrived; the unfinished event's start is kept for the next chunk.
+        let start = 0;
         let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          this.event(buffer.slice(0, end));
-          buffer = buffer.slice(end + 2);
+        while ((end = buffer.indexOf('\n\n', start)) >= 0) {
+          this.event(buffer.slice(start, end));
+          start = end + 2;
+          await this.nextTask();
         }
+        buffer = buffer.slice(start);
       }
       this.lost();
     } catch {
@@ -161,7 +186,11 @@ export class HttpSocket implements WebSocketLike {
         if (!answer) return this.lost();
         if (typeof answer['n'] === 'number') this.ack = Math.max(this.ack, answer['n']);
         const frames = Array.isArray(answer['frames']) ? answer['frames'] : [];
-        for (const frame of frames) if (typeof frame === 'string') this.frame(frame);
+        for (const frame of frames)
+          if (typeof frame === 'string') {
+            this.frame(frame);
+            await this.nextTask();
+          }
         if (answer['close']) return this.closedBy(answer['close'] as Record<string, unknown>);
       }
     } catch {
