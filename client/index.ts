@@ -9,6 +9,7 @@ export type { ChannelEnd, ChannelHandler, SubscribeOptions } from './subscriptio
 export { defaultProtocol, type WireProtocol } from '../hub/wire-protocol.js';
 export { HubLostError } from '../protocol/errors.js';
 export type { ServerEvent } from '../hub/server-event.js';
+export type { RefusalCode } from '../protocol/wire-messages.js';
 export type { Codec, Frame } from '../hub/codec.js';
 export { graphqlChannel, type GraphqlOperation } from '../hub/protocols/graphql-channel.js';
 export type { GraphqlWsOptions, ProtocolName, SocketIoOptions } from '../protocol/protocol-spec.js';

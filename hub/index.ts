@@ -51,4 +51,4 @@ export type {
   TokenProvider,
   UrlProvider,
 } from '../protocol/session-types.js';
-export type { Wire } from '../protocol/wire-messages.js';
+export type { RefusalCode, Wire } from '../protocol/wire-messages.js';
