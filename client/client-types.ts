@@ -1,5 +1,5 @@
 // The client's public shape: its methods, events and the rules they follow. Types only.
-import type { Gap, Reset, SendResult, Stats, Status } from '../protocol/public-types.js';
+import type { Gap, LogEntry, Reset, SendResult, Stats, Status } from '../protocol/public-types.js';
 import type { Listener } from './emitter.js';
 import type { TabmuxError } from './errors.js';
 import type { ChannelEnd, ChannelHandler, SubscribeOptions } from './subscriptions.js';
@@ -18,6 +18,11 @@ export interface ClientEvents {
   end: ChannelEnd;
   /** Something went wrong that did not change the status: a frame that could not be decoded, a transport that failed. */
   error: TabmuxError;
+  /**
+   * A line of tabmux's log: the hub's and this tab's (see the `debug` option). Listening turns the hub's log on for
+   * this tab, without printing it unless `debug` is set.
+   */
+  log: LogEntry;
 }
 
 export interface RequestOptions {

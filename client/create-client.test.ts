@@ -2,6 +2,7 @@ import { afterEach, beforeEach, expect, test, vi } from 'vitest';
 import { startTestServer, type TestServer } from '../testing/test-server.js';
 import { NodeWebSocket } from '../test/helpers.js';
 import type { Client } from './client-types.js';
+import type { LogEntry } from '../protocol/public-types.js';
 import { createClient } from './create-client.js';
 
 let server: TestServer;
@@ -130,4 +131,46 @@ test('bad arguments throw a TypeError at the call, in every method', () => {
   expect(() => c.subscribe('A', 'handler' as never)).toThrow(TypeError);
   expect(() => c.publish(7 as never, 1)).toThrow(TypeError);
   expect(() => c.request(1, { timeout: -1 })).toThrow(TypeError);
+});
+
+test('debug: the hub and the tab log what they decide to the console, prefixed; off, nothing is printed', async () => {
+  const printed: string[] = [];
+  const spies = (['debug', 'info', 'warn'] as const).map((level) =>
+    vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void printed.push(args.join(' '))),
+  );
+  try {
+    client = createClient({ url: server.url, WebSocket: NodeWebSocket, debug: true });
+    await opened(client);
+    server.closeAll(4000, 'bye');
+    await vi.waitFor(() => expect(printed).toContain('[tabmux hub] socket closed: 4000 (bye)'));
+    expect(printed).toContain('[tabmux hub] socket open over websocket');
+    expect(printed.some((line) => line.startsWith('[tabmux tab] attached to a hub (in-page)'))).toBe(true);
+    expect(
+      printed.some((line) =>
+        /^\[tabmux hub\] after "closed with 4000 \(bye\)": retrying \(attempt 1\) in \d+ ms$/.test(line),
+      ),
+    ).toBe(true);
+    client.close();
+
+    printed.length = 0;
+    client = createClient({ url: server.url, WebSocket: NodeWebSocket, name: 'quiet' });
+    const entries: LogEntry[] = [];
+    await opened(client);
+    server.closeAll(4000, 'again');
+    await vi.waitFor(() => expect(client!.status.lastClose?.reason).toBe('again'));
+    await opened(client);
+    expect(printed).toEqual([]);
+    // A log listener gets the lines without any console output.
+    client.on('log', (entry) => entries.push(entry));
+    await client.stats(); // a call made after it: the hub has heard the tab asking
+    server.closeAll(4000, 'heard');
+    await vi.waitFor(() =>
+      expect(entries).toContainEqual(
+        expect.objectContaining({ source: 'hub', message: 'socket closed: 4000 (heard)' }),
+      ),
+    );
+    expect(printed).toEqual([]);
+  } finally {
+    for (const spy of spies) spy.mockRestore();
+  }
 });

@@ -2,7 +2,7 @@
 import { TimeoutError } from '../hub/deadline.js';
 import { messageOf, refused } from '../hub/errors.js';
 import { channelProblem } from '../protocol/channel-name.js';
-import type { SendResult, Stats, Status } from '../protocol/public-types.js';
+import type { LogEntry, LogLevel, SendResult, Stats, Status } from '../protocol/public-types.js';
 import type { HubEvent } from '../protocol/session-types.js';
 import { createAttachment } from './attachment.js';
 import type { AnyChannels, ChannelMap, Client, ClientEvents, RequestOptions } from './client-types.js';
@@ -31,11 +31,24 @@ export function createClient<Channels extends ChannelMap = AnyChannels>(
   options: ClientOptions,
 ): Client<Channels> {
   const resolved = resolveOptions(options);
-  const emitter = createEmitter<ClientEvents>(['status', 'message', 'gap', 'reset', 'end', 'error']);
+  const emitter = createEmitter<ClientEvents>(['status', 'message', 'gap', 'reset', 'end', 'error', 'log']);
   const subscriptions = createSubscriptions(rethrowApart);
   const requests = createRequests();
   let status = INITIAL_STATUS;
   let closed = false;
+
+  /** Whether this tab wants log lines: printed (`debug`) or listened to. */
+  const logging = () => resolved.debug || emitter.has('log');
+
+  /** A log line, the hub's or this tab's: to `log` listeners, and to the console with `debug`. */
+  function logLine(entry: LogEntry): void {
+    if (resolved.debug) console[entry.level](`[tabmux ${entry.source}]`, entry.message);
+    emitter.emit('log', entry);
+  }
+
+  function tabLog(level: LogLevel, message: () => string): void {
+    if (logging()) logLine({ source: 'tab', level, message: message(), at: Date.now() });
+  }
 
   function setStatus(next: Status): void {
     if (sameStatus(status, next)) return;
@@ -84,6 +97,9 @@ export function createClient<Channels extends ChannelMap = AnyChannels>(
         case 'reply-error':
           requests.reject(event.requestId, event.error);
           break;
+        case 'log':
+          logLine({ source: 'hub', level: event.level, message: event.message, at: event.at });
+          break;
         case 'error':
           emitter.emit('error', new TabmuxError(event.error.code, event.error.message));
       }
@@ -98,12 +114,18 @@ export function createClient<Channels extends ChannelMap = AnyChannels>(
     events: onEvents,
     error: (code, message) => !closed && emitter.emit('error', new TabmuxError(code, message)),
     attached(link, hubStatus) {
+      tabLog('info', () => `attached to a hub (${attachment.transport}), status ${hubStatus.state}`);
+      if (logging()) link.session.debug(true).catch(reportError);
       setStatus(hubStatus);
       // Channels subscribed before the hub answered, or under a hub that was lost, resume where this tab left off.
       for (const request of subscriptions.requests()) link.session.subscribe(request).catch(reportError);
     },
-    failed: (reason) => setStatus({ ...status, state: 'failed', nextAttemptAt: null, reason }),
+    failed: (reason) => {
+      tabLog('warn', () => `no hub could be attached: ${reason}`);
+      setStatus({ ...status, state: 'failed', nextAttemptAt: null, reason });
+    },
     lost(reason) {
+      tabLog('warn', () => `the hub was lost (${reason}); attaching again`);
       requests.rejectAll('connection-closed', `tabmux: ${reason} before the reply arrived`);
       setStatus({
         ...status,
@@ -164,7 +186,13 @@ export function createClient<Channels extends ChannelMap = AnyChannels>(
     get transport() {
       return attachment.transport;
     },
-    on: (event, listener) => emitter.on(event, listener),
+    on(event, listener) {
+      const first = event === 'log' && !logging();
+      const off = emitter.on(event, listener);
+      // The first log listener turns the hub's log on for this tab, as `debug` does.
+      if (first) quietly(attachment.link?.session.debug(true));
+      return off;
+    },
     subscribe(channel: string, handler: ChannelHandler<unknown>, subscribeOptions: SubscribeOptions = {}) {
       checkChannel(channel);
       if (typeof handler !== 'function') throw new TypeError('tabmux: subscribe needs a handler function');

@@ -6,6 +6,8 @@ export interface Emitter<Events> {
   /** Adds a listener; returns the function that removes it. */
   on<E extends keyof Events>(event: E, listener: Listener<Events[E]>): () => void;
   emit<E extends keyof Events>(event: E, payload: Events[E]): void;
+  /** Whether `event` has a listener (so that what only a listener would get need not be built). */
+  has(event: keyof Events): boolean;
   clear(): void;
 }
 
@@ -39,6 +41,7 @@ export function createEmitter<Events>(names: readonly (keyof Events)[]): Emitter
         }
       }
     },
+    has: (event) => (listeners.get(event)?.size ?? 0) > 0,
     clear() {
       for (const set of listeners.values()) set.clear();
     },

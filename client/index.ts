@@ -31,6 +31,8 @@ export type {
   ConnectionState,
   ErrorCode,
   Gap,
+  LogEntry,
+  LogLevel,
   Reset,
   RefusalReason,
   SendResult,

@@ -37,6 +37,7 @@ describe('resolveOptions', () => {
       auth: undefined,
       protocol: undefined,
       retryDelay: undefined,
+      debug: false,
     });
   });
 

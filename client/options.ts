@@ -95,6 +95,16 @@ export interface ClientOptions {
    */
   readonly name?: string;
   /**
+   * Shows tabmux's decisions in this tab's devtools console: the hub's (prefixed `[tabmux hub]`: sockets opened and
+   * closed with their codes, each backoff and its delay, tokens asked for, subscribes and resumes, gaps and resets,
+   * tabs attaching and leaving, moves to and from the HTTP fallback) and this tab's own (`[tabmux tab]`). A
+   * SharedWorker's own console is out of a page's sight; this brings its log to every tab that asks. Also on, without
+   * a code change, when `localStorage.getItem('tabmux:debug')` is `'1'` (or `'true'`) as the client is created.
+   * Off, no log line is built or posted. `client.on('log', …)` receives the same lines for apps that ship logs.
+   * @default false, unless localStorage says otherwise
+   */
+  readonly debug?: boolean;
+  /**
    * Milliseconds the hub keeps the socket open after the last tab leaves, so that closing and reopening
    * a client (a route change, a bfcache restore) does not cost a reconnect. 0 closes at once.
    * A browser stops a SharedWorker shortly after its last tab is gone, which ends the linger early.
@@ -201,6 +211,7 @@ export interface ResolvedOptions {
   readonly auth: TokenProvider | undefined;
   readonly protocol: WireProtocol | undefined;
   readonly retryDelay: RetryDelay | undefined;
+  readonly debug: boolean;
 }
 
 const TRANSPORTS: readonly TransportOption[] = ['auto', 'shared-worker', 'in-page'];
@@ -295,6 +306,7 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
     auth: options.auth,
     protocol: custom,
     retryDelay: delay,
+    debug: debugOption(options.debug),
   };
 }
 
@@ -321,3 +333,17 @@ export function normalizeUrl(url: string): string {
 
 // Documented defaults above must match the tables; a test reads both.
 export { DEFAULTS as CLIENT_DEFAULTS, HUB_DEFAULTS };
+
+/** The `debug` option, or the `tabmux:debug` switch in localStorage (which may be missing, or throw when blocked). */
+function debugOption(given: unknown): boolean {
+  if (given !== undefined) {
+    if (typeof given !== 'boolean') throw new TypeError('tabmux: `debug` must be a boolean');
+    return given;
+  }
+  try {
+    const stored = (globalThis as { localStorage?: Storage }).localStorage?.getItem('tabmux:debug');
+    return stored === '1' || stored === 'true';
+  } catch {
+    return false;
+  }
+}

@@ -3,6 +3,16 @@ import { createClient, type ClientOptions } from '../client/index.js';
 
 const params = new URLSearchParams(location.search);
 
+/** What this page printed to its console that came from tabmux (its `debug` lines), in order. */
+const consoleLines: string[] = [];
+for (const level of ['debug', 'info', 'warn', 'log', 'error'] as const) {
+  const print = console[level].bind(console);
+  console[level] = (...args: unknown[]) => {
+    if (typeof args[0] === 'string' && args[0].startsWith('[tabmux')) consoleLines.push(args.join(' '));
+    print(...args);
+  };
+}
+
 // `?exit=silent` keeps the client from saying goodbye on pagehide, as when a tab is killed.
 if (params.get('exit') === 'silent') {
   window.addEventListener('pagehide', (event) => event.stopImmediatePropagation());
@@ -59,6 +69,7 @@ const options: ClientOptions = {
 
 const tab = {
   client: createClient(options),
+  consoleLines,
   messages: [] as unknown[],
   states: [] as string[],
   /** Each state with the wall-clock time it began (the test runs on the same machine, so clocks agree). */

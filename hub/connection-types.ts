@@ -1,7 +1,7 @@
 // The connection as the hub sees it: what it is told, what it calls back, what it counts.
 import type { Frame } from './codec.js';
 import type { RoutedEvent } from './server-event.js';
-import type { ErrorCode, Stats, Status } from '../protocol/public-types.js';
+import type { ErrorCode, LogLevel, Stats, Status } from '../protocol/public-types.js';
 import type { FallbackSettings, HeartbeatSettings, ReconnectSettings } from '../protocol/session-types.js';
 
 export interface ConnectionSettings {
@@ -28,6 +28,8 @@ export interface ConnectionHooks {
   opened(): void;
   /** A socket that was open is gone: whatever was sent on it and not answered will not be. */
   closed(): void;
+  /** A line of the hub's log; `message` is called only when a tab wants it. */
+  log(level: LogLevel, message: () => string): void;
 }
 
 export interface Connection {

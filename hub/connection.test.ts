@@ -46,6 +46,7 @@ function connection(
       hasAuth: () => changes.auth !== undefined,
       opened: () => {},
       closed: () => {},
+      log: () => {},
     },
     fakeEnvironment(clock, changes.random),
     jsonCodec,

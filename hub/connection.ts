@@ -113,6 +113,8 @@ export function createConnection(
   function notThrough(timedOut: boolean): void {
     const before = choice.transport;
     choice = afterFailure(choice, timedOut, fallback);
+    if (choice.transport !== before)
+      hooks.log('warn', () => `next attempt over ${TRANSPORT_NAMES[choice.transport]}`);
     if (choice.transport !== before && choice.transport !== 'websocket')
       hooks.error(
         'transport-failed',
@@ -128,8 +130,12 @@ export function createConnection(
     const delay = fallback.retrySocketEvery * (2 / 3 + (env.random() * 2) / 3);
     timers.probe = env.setTimeout(() => {
       timers.probe = null;
+      hooks.log('debug', () => `trying the socket again while on HTTP`);
       stopProbe = probeSocket(url, { env, codec, settings, subprotocols }, (answered) => {
         stopProbe = null;
+        hooks.log('info', () =>
+          answered ? 'the socket got through: moving back to it' : 'the socket is still blocked',
+        );
         if (!answered) return scheduleProbe();
         choice = FIRST_CHOICE;
         dropSocket(CloseCode.Normal, 'back to the socket');
@@ -172,6 +178,7 @@ export function createConnection(
     }
     if (attempt !== generation || !wanted) return;
     try {
+      if (hooks.hasAuth()) hooks.log('debug', () => 'asking a tab for a token');
       token = await hooks.token();
     } catch (error) {
       if (attempt !== generation || !wanted) return;
@@ -190,6 +197,10 @@ export function createConnection(
       }
       if (attempt !== generation || !wanted) return;
     }
+    hooks.log(
+      'info',
+      () => `connecting to ${url} over ${TRANSPORT_NAMES[choice.transport]} (attempt ${status.attempt + 1})`,
+    );
     // Never two sockets: whatever an overtaken attempt left is closed first.
     if (link) dropSocket(CloseCode.Normal, 'superseded');
     try {
@@ -216,6 +227,11 @@ export function createConnection(
   }
 
   function linkEnded(ending: LinkEnding): void {
+    hooks.log('info', () =>
+      ending.kind === 'closed'
+        ? `socket closed: ${ending.close.code}${ending.close.reason ? ` (${ending.close.reason})` : ''}${ending.wasReady ? '' : ', before it was open'}`
+        : `socket ended: ${ending.kind === 'handshake-unsent' ? ending.problem : ending.reason}`,
+    );
     switch (ending.kind) {
       case 'closed':
         dropSocket(ending.close.code, ending.close.reason);
@@ -242,6 +258,7 @@ export function createConnection(
     outageSince = null;
     authRetried = false;
     choice = afterOpen(choice);
+    hooks.log('info', () => `socket open over ${TRANSPORT_NAMES[choice.transport]}`);
     hooks.opened();
     setStatus('open', { attempt: 0, transport: choice.transport === 'websocket' ? 'websocket' : 'http' });
     scheduleProbe();
@@ -265,6 +282,7 @@ export function createConnection(
     const now = env.now();
     const state = { attempt: status.attempt, outageSince, authRetried, online, hasAuth: hooks.hasAuth() };
     const decision = decideRetry(retry, state, ending, now);
+    if (decision.action !== 'retry') hooks.log('warn', () => `after "${ending.what}": ${describe(decision)}`);
     if (ending.class === 'retry') outageSince ??= now;
     const lastClose = close ?? status.lastClose;
     switch (decision.action) {
@@ -285,6 +303,7 @@ export function createConnection(
         const delay = decision.suspended
           ? retry.suspendedRetryDelay * (0.5 + env.random() / 2)
           : retryDelay(backoffStep++);
+        hooks.log('info', () => `after "${ending.what}": ${describe(decision)} in ${Math.round(delay)} ms`);
         setStatus(decision.suspended ? 'suspended' : 'reconnecting', {
           lastClose,
           attempt: decision.attempt,
@@ -368,4 +387,18 @@ export function createConnection(
       return link?.send(frame) ?? false;
     },
   };
+}
+
+/** A retry decision in words, for the log. */
+function describe(decision: ReturnType<typeof decideRetry>): string {
+  switch (decision.action) {
+    case 'retry':
+      return decision.suspended ? 'suspended: trying again slowly' : `retrying (attempt ${decision.attempt})`;
+    case 'auth-again':
+      return 'asking for a fresh token and trying again at once';
+    case 'offline':
+      return 'the browser is offline: waiting for it';
+    case 'stop':
+      return `giving up: ${decision.state} (${decision.reason})`;
+  }
 }

@@ -4,7 +4,7 @@ import type { PendingRequest, createPendingRequests } from './pending-requests.j
 import type { TabQueue } from './tab-queue.js';
 import type { WireProtocol } from './wire-protocol.js';
 import { errorInfo } from './errors.js';
-import type { ErrorCode } from '../protocol/public-types.js';
+import type { ErrorCode, LogLevel } from '../protocol/public-types.js';
 import type { HubConfig, HubEvent, TabProviders } from '../protocol/session-types.js';
 
 /** A tab as the hub holds it. */
@@ -20,6 +20,8 @@ export interface Tab {
   readonly transfers: boolean;
   /** Channels this tab subscribed to with `last: false`: it gets no message the server marks as the latest. */
   readonly noLast: Set<string>;
+  /** The tab wants the hub's log lines. */
+  debug: boolean;
 }
 
 /** The first message a waited-for tab did not get: its place in the channel, and its number if it has one. */
@@ -51,6 +53,21 @@ export interface HubCore {
   readonly channels: ReturnType<typeof createChannels<Tab>>;
   readonly requests: ReturnType<typeof createPendingRequests<Tab>>;
   readonly counters: ReturnType<typeof createCounters>;
+  /** The hub's clock. */
+  readonly now: () => number;
+}
+
+/**
+ * A line of the hub's log, to the tabs that asked for it (`debug`). `message` is built only when one did: the hub's
+ * hot paths pay one check for their log lines, nothing more.
+ */
+export function log(core: HubCore, level: LogLevel, message: () => string): void {
+  let text: string | null = null;
+  for (const tab of core.tabs) {
+    if (!tab.debug) continue;
+    text ??= message();
+    tab.queue.event({ type: 'log', level, message: text, at: core.now() });
+  }
 }
 
 export function broadcast(core: HubCore, event: HubEvent): void {
@@ -64,6 +81,11 @@ export function reportGap(
   gap: { from: number; to: number },
 ): void {
   core.counters.gaps++;
+  log(
+    core,
+    'warn',
+    () => `channel "${channel}": messages ${gap.from}–${gap.to} lost to ${to.size} tab(s) (a gap)`,
+  );
   for (const tab of to) tab.queue.event({ type: 'gap', channel, ...gap });
 }
 

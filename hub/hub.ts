@@ -8,7 +8,14 @@ import { createConnection } from './connection.js';
 import { resolveEnvironment, type HubEnvironment, type TimerHandle } from './environment.js';
 import { errorEvent, messageOf, refused } from './errors.js';
 import { checkHubConfig } from './hub-config.js';
-import { broadcast as broadcastTo, createCounters, replyError, type HubCore, type Tab } from './hub-core.js';
+import {
+  broadcast as broadcastTo,
+  createCounters,
+  log,
+  replyError,
+  type HubCore,
+  type Tab,
+} from './hub-core.js';
 import { createInbound } from './inbound.js';
 import { createOutbound } from './outbound.js';
 import { createPendingRequests } from './pending-requests.js';
@@ -18,7 +25,7 @@ import { createBatcher, type TabSink } from './tab-queue.js';
 import { openSession, type SessionOps } from './tab-session.js';
 import { defaultProtocol, type WireProtocol } from './wire-protocol.js';
 import { CloseCode } from '../protocol/close-codes.js';
-import type { SendResult, Stats, Status } from '../protocol/public-types.js';
+import type { LogLevel, SendResult, Stats, Status } from '../protocol/public-types.js';
 import type { HubConfig, HubEvent, TabProviders, TabSession } from '../protocol/session-types.js';
 
 export interface HubOptions {
@@ -70,6 +77,7 @@ export function createHub(input: HubConfig, options: HubOptions = {}): Hub {
     channels: createChannels<Tab>(config.channelBuffer),
     requests: createPendingRequests<Tab>(id),
     counters: createCounters(),
+    now: env.now,
   };
   const { tabs, channels, requests, counters } = core;
   const batcher = createBatcher(env, () => tabs.size);
@@ -77,6 +85,7 @@ export function createHub(input: HubConfig, options: HubOptions = {}): Hub {
     if (channels.drop(channel)) transmit(() => protocol.unsubscribe(channel), 'an unsubscribe');
   });
   const broadcast = (event: HubEvent) => broadcastTo(core, event);
+  const hubLog = (level: LogLevel, message: () => string) => log(core, level, message);
   let lingerTimer: TimerHandle | null = null;
   let disposed = false;
 
@@ -97,6 +106,7 @@ export function createHub(input: HubConfig, options: HubOptions = {}): Hub {
         return offered.length === 0 ? null : ask(offered, 'a token');
       },
       hasAuth: () => providers('auth').length > 0,
+      log: hubLog,
       opened,
       closed: () =>
         requests.failSent((pending) =>
@@ -136,6 +146,10 @@ export function createHub(input: HubConfig, options: HubOptions = {}): Hub {
   }
 
   function subscribeServer(channel: string): void {
+    hubLog('debug', () => {
+      const after = channels.lastSeq(channel);
+      return after === null ? `subscribe "${channel}"` : `resume "${channel}" after ${after}`;
+    });
     transmit(
       () => protocol.subscribe(channel, channels.lastSeq(channel), channels.cursor(channel)),
       'a subscribe',
@@ -152,6 +166,7 @@ export function createHub(input: HubConfig, options: HubOptions = {}): Hub {
     if (!tab.attached) return;
     tab.attached = false;
     tabs.delete(tab);
+    hubLog('info', () => `a tab left (${tabs.size} now)`);
     for (const channel of channels.removeTab(tab)) linger.start(channel);
     requests.dropTab(tab);
     if (tabs.size > 0) networkChanged();
@@ -203,9 +218,11 @@ export function createHub(input: HubConfig, options: HubOptions = {}): Hub {
         missed: new Map(),
         transfers: flow.transfers === true,
         noLast: new Set(),
+        debug: false,
       };
       tabs.add(tab);
       counters.tabsAttachedTotal++;
+      hubLog('info', () => `a tab attached (${tabs.size} now)`);
       connection.start();
       return {
         session: openSession(core, tab, sessionOps),

@@ -2,7 +2,15 @@
 import { copyOfBinary, movableBuffer } from './binary-transfer.js';
 import { catchUp, miss } from './catch-up.js';
 import { errorEvent, errorInfo } from './errors.js';
-import { broadcast, onlyTransferring, replyError, reportGap, type HubCore, type Tab } from './hub-core.js';
+import {
+  broadcast,
+  log,
+  onlyTransferring,
+  replyError,
+  reportGap,
+  type HubCore,
+  type Tab,
+} from './hub-core.js';
 import type { PendingRequest } from './pending-requests.js';
 import type { RoutedEvent } from './server-event.js';
 import { badSeq, isSeq } from '../protocol/channel-name.js';
@@ -48,10 +56,17 @@ export function createInbound(core: HubCore, hooks: InboundHooks): (event: Route
         if (!isSeq(event.seq, 0)) return protocolError(event.channel, `subscribed with ${badSeq(event.seq)}`);
         const tabsOfChannel = channels.tabsOf(event.channel);
         const ack = channels.acknowledge(event.channel, event.seq);
+        log(core, 'debug', () => `subscribed "${event.channel}" at ${event.seq}`);
         if (ack && 'gap' in ack) reportGap(core, event.channel, tabsOfChannel, ack.gap);
-        else if (ack)
+        else if (ack) {
+          log(
+            core,
+            'warn',
+            () => `channel "${event.channel}" was reset by the server: numbering again after ${event.seq}`,
+          );
           for (const tab of tabsOfChannel)
             tab.queue.event({ type: 'reset', channel: event.channel, seq: event.seq });
+        }
         return;
       }
       case 'end': {

@@ -30,6 +30,8 @@ export type {
   ConnectionState,
   ErrorCode,
   Gap,
+  LogEntry,
+  LogLevel,
   RefusalReason,
   Reset,
   SendResult,

@@ -88,6 +88,10 @@ export function openSession(core: HubCore, tab: Tab, ops: SessionOps): TabSessio
       if (tab.attached) ops.networkChanged();
     },
     wake: () => void (tab.attached && connection.wake()),
+    debug(on) {
+      if (typeof on !== 'boolean') bad('`debug` expects a boolean');
+      tab.debug = on;
+    },
     detach: () => ops.detach(tab),
   };
 }

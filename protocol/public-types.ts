@@ -186,3 +186,15 @@ export interface Stats {
   /** Identifies the hub instance; it changes when a hub is replaced. */
   readonly hubId: string;
 }
+
+/** How much a log line matters: `debug` for the routine (a subscribe), `info` for a change (a socket open or closed), `warn` for a failure. */
+export type LogLevel = 'debug' | 'info' | 'warn';
+
+/** A line of tabmux's log: the hub's (`source: 'hub'`, from the SharedWorker or the in-page hub) or this tab's own. */
+export interface LogEntry {
+  readonly source: 'hub' | 'tab';
+  readonly level: LogLevel;
+  readonly message: string;
+  /** Epoch milliseconds. */
+  readonly at: number;
+}

@@ -12,6 +12,7 @@ export const SESSION_METHODS = [
   'reconnect',
   'network',
   'wake',
+  'debug',
   'detach',
 ] as const satisfies readonly (keyof TabSession)[];
 

@@ -1,7 +1,7 @@
 // Tab ⇄ hub: what a tab and its hub say to each other, whatever carries it (a SharedWorker's port, or a direct call
 // in the page). Internal to tabmux; types only. A tab's identity is the session it holds, never an argument.
 import type { ProtocolSpec } from './protocol-spec.js';
-import type { SendResult, Stats, Status, TabmuxErrorLike } from './public-types.js';
+import type { LogLevel, SendResult, Stats, Status, TabmuxErrorLike } from './public-types.js';
 
 /** An error as it crosses a port: plain data, rebuilt into an `Error` on the other side. */
 export type ErrorInfo = TabmuxErrorLike;
@@ -36,6 +36,8 @@ export type HubEvent =
   | { readonly type: 'reply'; readonly requestId: string; readonly data: unknown }
   | { readonly type: 'reply-error'; readonly requestId: string; readonly error: ErrorInfo }
   | { readonly type: 'status'; readonly status: Status }
+  /** A line of the hub's log, for a tab that asked for them (`debug`). */
+  | { readonly type: 'log'; readonly level: LogLevel; readonly message: string; readonly at: number }
   /** Ends a batch when the hub wants to know the tab read it: the tab answers `upTo` on the events port. */
   | { readonly type: 'ack'; readonly upTo: number }
   | { readonly type: 'error'; readonly error: ErrorInfo };
@@ -157,6 +159,8 @@ export interface TabSession {
   network(online: boolean): void;
   /** The tab became visible: check overdue deadlines now, since hidden tabs' timers run late. */
   wake(): void;
+  /** The tab wants the hub's log lines (`log` events), or no longer does. Nothing is built while no tab wants them. */
+  debug(on: boolean): void;
   /** The tab leaves: its subscriptions and requests go with it; the hub lives on for the others. */
   detach(): void;
 }
