@@ -90,8 +90,9 @@ export interface ClientOptions {
    */
   readonly transport?: TransportOption;
   /**
-   * Tabs share one hub when their `name`, their `url` (when it is a string) and their worker script all match; a
-   * tab asking for another URL gets a hub of its own. @default 'tabmux'
+   * Tabs share one hub when their `name`, their `url` (when it is a string), their built-in protocol with its options
+   * and their worker script all match; a tab asking for another URL or protocol gets a hub of its own. Other options
+   * (`reconnect`, `heartbeat`, …) are the first tab's. @default 'tabmux'
    */
   readonly name?: string;
   /**

@@ -21,6 +21,8 @@ export interface Heartbeat {
   heard(): number | null;
   /** Acts on any deadline that has passed. */
   check(): void;
+  /** The server announced how often it pings and how long it waits: with `serverPings`, its silence limit. */
+  announce(interval: number, timeout: number): void;
 }
 
 /**
@@ -35,6 +37,8 @@ export function createHeartbeat(
   hooks: HeartbeatHooks,
 ): Heartbeat {
   let timer: TimerHandle = null;
+  /** The silence after which a server that pings is given up on: the settings', or what the server announced. */
+  let serverLimit = settings.interval + settings.timeout;
   let running = false;
   let lastInboundAt = 0;
   let pingSentAt: number | null = null;
@@ -49,7 +53,7 @@ export function createHeartbeat(
     if (!running) return;
     const now = env.now();
     if (serverPings) {
-      const limit = settings.interval + settings.timeout;
+      const limit = serverLimit;
       const silence = now - lastInboundAt;
       if (silence < limit) return schedule(limit - silence);
       return giveUp(`no frame from the server for ${limit} ms`);
@@ -94,5 +98,10 @@ export function createHeartbeat(
       return pingAt;
     },
     check,
+    announce(interval, timeout) {
+      if (!serverPings) return;
+      serverLimit = interval + timeout;
+      if (running) check();
+    },
   };
 }

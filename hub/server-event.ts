@@ -8,6 +8,11 @@ import type { RefusalCode } from '../protocol/wire-messages.js';
 export type ServerEvent =
   /** The server accepted the handshake: the status turns `open` and subscriptions and the outbox go out. */
   | { readonly kind: 'ready' }
+  /**
+   * The server announced its heartbeat (Socket.IO's open packet): it pings every `interval` ms and gives up after
+   * `timeout` more. A hub whose protocol has `serverPings` then gives up after the same silence, not its own.
+   */
+  | { readonly kind: 'timing'; readonly interval: number; readonly timeout: number }
   /** The same as `ready`; the name tabmux's own protocol uses. */
   | { readonly kind: 'auth-ok' }
   /** An answer to the hub's heartbeat ping: it measures the round trip (any frame proves the socket alive). */
@@ -66,7 +71,8 @@ export type ServerEvent =
   | { readonly kind: 'other'; readonly data: unknown };
 
 /** The kinds the connection handles itself; the rest go to the hub's channels and requests. */
-export type ConnectionEventKind = 'ready' | 'auth-ok' | 'pong' | 'send' | 'close' | 'ignore' | 'batch';
+export type ConnectionEventKind =
+  'ready' | 'timing' | 'auth-ok' | 'pong' | 'send' | 'close' | 'ignore' | 'batch';
 
 /** A server event about channels, requests or the tabs' plain messages. */
 export type RoutedEvent = Exclude<ServerEvent, { readonly kind: ConnectionEventKind }>;

@@ -160,6 +160,9 @@ export function openLink(
       case 'auth-ok':
         if (!ready) accepted();
         return;
+      case 'timing':
+        beat.announce(event.interval, event.timeout);
+        return;
       case 'pong':
         counters.pongsReceived++;
         if (pingAt !== null) hooks.rtt(env.now() - pingAt);

@@ -163,3 +163,19 @@ test('the URL gets Socket.IO’s path and query; parse reads namespaces and acks
   expect(protocol.parse('4x')).toMatchObject({ kind: 'invalid' });
   expect(protocol.parse(new ArrayBuffer(2))).toMatchObject({ kind: 'invalid' });
 });
+
+test("the server's announced ping interval and timeout are kept, not the hub's heartbeat: a server pinging every 1.5 s is not cut", async () => {
+  // The hub's own heartbeat would give up after 300 + 200 ms of silence; the server pings every 1,500 ms.
+  const { hub, tab, server } = await setUp(
+    { pingInterval: 1500, pingTimeout: 500 },
+    {},
+    {
+      heartbeat: { ...testConfig({ url: null }).heartbeat, interval: 300, timeout: 200 },
+    },
+  );
+  tab();
+  await until(() => hub.stats().state === 'open');
+  await wait(4000);
+  expect(hub.stats().heartbeatTimeouts).toBe(0);
+  expect(server.connections()).toEqual({ total: 1, open: 1 });
+}, 10_000);

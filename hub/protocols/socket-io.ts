@@ -129,6 +129,7 @@ export function socketIoProtocol(options: SocketIoOptions = {}): WireProtocol {
         return { kind: 'invalid', reason: 'a binary frame (binary Socket.IO packets are not supported)' };
       switch (message[0]) {
         case Engine.Open:
+          return timingOf(message.slice(1));
         case Engine.Noop:
           return { kind: 'ignore' };
         case Engine.Close:
@@ -172,4 +173,17 @@ function decodePacket(text: string): Decoded | null {
     return null;
   }
   return { type, namespace, ack: digits === '' ? null : Number(digits), data };
+}
+
+/** The heartbeat an Engine.IO open packet announces (`{"pingInterval":25000,"pingTimeout":20000,…}`), as socket.io-client keeps it. */
+function timingOf(json: string): ServerEvent {
+  try {
+    const open = JSON.parse(json) as { pingInterval?: unknown; pingTimeout?: unknown };
+    const { pingInterval: interval, pingTimeout: timeout } = open;
+    if (typeof interval === 'number' && interval > 0 && typeof timeout === 'number' && timeout > 0)
+      return { kind: 'timing', interval, timeout };
+  } catch {
+    // An open packet without its JSON: the hub keeps its own heartbeat.
+  }
+  return { kind: 'ignore' };
 }
