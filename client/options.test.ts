@@ -10,7 +10,7 @@ describe('resolveOptions', () => {
         protocol: null,
         protocols: [],
         lingerMs: 1000,
-        channelLingerMs: 1000,
+        channelLingerMs: 3000,
         channelBuffer: 1000,
         maxMessageBytes: 1048576,
         outbox: { maxMessages: 1000, maxBytes: 1048576 },

@@ -115,8 +115,10 @@ export interface ClientOptions {
   /**
    * Milliseconds a channel stays subscribed at the server after the last tab of this browser leaves it, so that a
    * reload or a quick navigation costs no unsubscribe and subscribe (the returning tab gets the hub's latest message,
-   * and what it missed, at once). 0 unsubscribes at once. Set by the hub's first tab.
-   * @default the `lingerMs`
+   * and what it missed, at once). 0 unsubscribes at once. Longer than `lingerMs` by default: a reload on a busy
+   * machine can take over a second, and a channel's unsubscribe and subscribe cost the server more than a socket
+   * kept open costs the browser. Set by the hub's first tab.
+   * @default 3000
    */
   readonly channelLingerMs?: number;
   /**

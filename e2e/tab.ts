@@ -60,6 +60,8 @@ const options: ClientOptions = {
   name: params.get('name') ?? 'e2e',
   transport: (params.get('transport') ?? 'auto') as NonNullable<ClientOptions['transport']>,
   lingerMs: Number(params.get('linger') ?? 1000),
+  // The suite's tests were written for a channel linger equal to the socket's (the default was, until 3 s).
+  channelLingerMs: Number(params.get('linger') ?? 1000),
   ...(params.has('probe') && { probeTimeoutMs: Number(params.get('probe')) }),
   ...(worker && { worker }),
   ...(auth && { auth }),

@@ -13,8 +13,11 @@ export const HUB_DEFAULTS = {
   protocol: null,
   protocols: [] as readonly string[],
   lingerMs: 1000,
-  /** `null`: the same as `lingerMs`. */
-  channelLingerMs: null,
+  /**
+   * Longer than a reload on a loaded machine: at 1 s, 2 of 10 storms of 20 quick reloads cost an unsubscribe and a
+   * subscribe at the server; at 3 s, none.
+   */
+  channelLingerMs: 3000,
   channelBuffer: 1000,
   maxMessageBytes: 1024 * 1024,
   outbox: { maxMessages: 1000, maxBytes: 1024 * 1024 },
@@ -30,7 +33,7 @@ export const HUB_DEFAULTS = {
   },
   heartbeat: { interval: 30_000, timeout: 5000, ping: { type: 'ping' }, pong: { type: 'pong' } },
   fallback: { after: 3, retrySocketEvery: 45_000 },
-} as const satisfies Omit<HubConfig, 'url' | 'channelLingerMs'> & { channelLingerMs: null };
+} as const satisfies Omit<HubConfig, 'url'>;
 
 interface NumberRule {
   readonly min: number;
@@ -145,7 +148,11 @@ export function resolveHubSettings(input: HubSettingsInput): Omit<HubConfig, 'ur
     protocol: input.protocol === undefined ? null : toProtocolSpec(input.protocol),
     protocols: protocolList,
     lingerMs,
-    channelLingerMs: checkNumber('channelLingerMs', input.channelLingerMs ?? lingerMs, RULES.channelLingerMs),
+    channelLingerMs: checkNumber(
+      'channelLingerMs',
+      input.channelLingerMs ?? HUB_DEFAULTS.channelLingerMs,
+      RULES.channelLingerMs,
+    ),
     channelBuffer: checkNumber(
       'channelBuffer',
       input.channelBuffer ?? HUB_DEFAULTS.channelBuffer,

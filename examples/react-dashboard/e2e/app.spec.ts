@@ -45,7 +45,8 @@ test('3 tabs in StrictMode: 1 connection, 1 server subscribe; hiding the list in
   expect(framesOf(tabmuxServer.received, 'subscribe')).toBe(1);
 
   for (const page of pages) await page.getByRole('button', { name: 'Hide prices' }).click();
-  await expect.poll(() => framesOf(tabmuxServer.received, 'unsubscribe')).toBe(1);
+  // After the channel's linger (3 s by default), so a reload would not have cost it.
+  await expect.poll(() => framesOf(tabmuxServer.received, 'unsubscribe'), { timeout: 15_000 }).toBe(1);
   await expect.poll(() => tabmuxServer.stats().subscribers['prices'] ?? 0).toBe(0);
   // Still one, a moment later: no tab unsubscribed twice, none subscribed again.
   await pages[0]!.getByRole('button', { name: 'Show prices' }).click();
