@@ -19,8 +19,9 @@ test('a sequence number that is not a whole number from 1 to 2^53−2 is a repor
     await receive(message('A', bad, 'poison'));
   await receive(message('A', 2));
   expect(a.channelMessages()).toEqual(['A:1', 'A:2']);
+  // A burst is reported once per channel (the unreadable ones once for the connection), every one counted.
   const errors = a.ofType('error');
-  expect(errors).toHaveLength(6);
+  expect(errors).toHaveLength(2);
   expect(errors[0]!.error).toMatchObject({
     code: 'protocol-error',
     message: expect.stringContaining(
@@ -28,6 +29,13 @@ test('a sequence number that is not a whole number from 1 to 2^53−2 is a repor
     ),
   });
   expect(hub.stats()).toMatchObject({ protocolErrors: 6, state: 'open' });
+  // The next one after the interval is reported, with the count of those only counted.
+  await clock.advance(5000);
+  await receive(message('A', 2.5, 'poison'));
+  expect(a.ofType('error')).toHaveLength(3);
+  expect(a.ofType('error')[2]!.error.message).toContain(
+    '(and 4 more before it, counted in stats.protocolErrors)',
+  );
   // A resume asks for what follows the last good number, not the poison.
   socket().drop(1012);
   await clock.advance(1000);

@@ -15,6 +15,9 @@ import type { PendingRequest } from './pending-requests.js';
 import type { RoutedEvent } from './server-event.js';
 import { badSeq, isSeq } from '../protocol/channel-name.js';
 
+/** Protocol errors of one channel are reported once in this long; the others are counted. */
+const PROTOCOL_ERROR_INTERVAL_MS = 5000;
+
 export interface InboundHooks {
   /** The channel ended: it no longer lingers. */
   stopLinger(channel: string): void;
@@ -23,6 +26,9 @@ export interface InboundHooks {
 /** Returns the function that routes one server event to the tabs it concerns. */
 export function createInbound(core: HubCore, hooks: InboundHooks): (event: RoutedEvent) => void {
   const { tabs, channels, requests, counters } = core;
+
+  /** Per channel ('' for the connection), the protocol errors of the current interval. */
+  const bursts = new Map<string, { since: number; quiet: number }>();
 
   return function route(event: RoutedEvent): void {
     counters.messagesIn++;
@@ -108,9 +114,21 @@ export function createInbound(core: HubCore, hooks: InboundHooks): (event: Route
   /** A server message that breaks the rules: counted, dropped, and reported to the tabs it concerns. */
   function protocolError(channel: string | null, what: string): void {
     counters.protocolErrors++;
+    // A server that breaks the rules usually does so in bursts: each channel's first is reported, the rest of the
+    // next few seconds only counted, and the next report says how many there were.
+    const key = channel ?? '';
+    const now = core.now();
+    const burst = bursts.get(key);
+    if (burst && now - burst.since < PROTOCOL_ERROR_INTERVAL_MS) {
+      burst.quiet++;
+      return;
+    }
+    bursts.set(key, { since: now, quiet: 0 });
+    const also =
+      burst && burst.quiet > 0 ? ` (and ${burst.quiet} more before it, counted in stats.protocolErrors)` : '';
     const event = errorEvent(
       'protocol-error',
-      `the server broke the protocol${channel === null ? '' : ` on channel "${channel}"`}: ${what}; the message was dropped`,
+      `the server broke the protocol${channel === null ? '' : ` on channel "${channel}"`}: ${what}; the message was dropped${also}`,
     );
     const concerned = channel === null ? tabs : channels.tabsOf(channel);
     for (const tab of concerned.size > 0 ? concerned : tabs) tab.queue.event(event);
