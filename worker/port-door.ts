@@ -45,10 +45,16 @@ export function guardPort(port: MessagePort, onRefused: OnRefused): Endpoint {
     start: () => port.start(),
     addEventListener(type: string, listener: EventListenerOrEventListenerObject) {
       const guarded = (event: Event) => {
-        const data = (event as MessageEvent).data as { id?: unknown } | null;
+        const data = (event as MessageEvent).data as { id?: unknown; type?: unknown } | null;
         const id = typeof data?.id === 'string' ? data.id : undefined;
         if (typeof data !== 'object' || data === null || id === undefined) {
           onRefused(`expected a call, got ${describe(data)}`);
+          return;
+        }
+        // A tab calls methods and releases its proxy; anything else Comlink would ignore (unanswered) or act on
+        // beyond this door (ENDPOINT hands out another port to the same session, unguarded).
+        if (!CALLS.has(data.type)) {
+          onRefused(`not a call the hub takes: ${describe(data.type)}`, id);
           return;
         }
         try {
@@ -72,6 +78,9 @@ export function guardPort(port: MessagePort, onRefused: OnRefused): Endpoint {
     },
   };
 }
+
+/** Comlink's message types a tab's proxy sends: a method call, and the release of the proxy. */
+const CALLS = new Set<unknown>(['APPLY', 'RELEASE']);
 
 function describe(value: unknown): string {
   try {

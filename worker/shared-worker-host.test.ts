@@ -27,7 +27,7 @@ function host(options: Pick<HostOptions, 'protocol'> = {}) {
       port1.addEventListener('message', (event) => {
         if (event.data?.type === 'tabmux:refused') refusals.push(event.data.message);
       });
-      return { door: wrap<Door>(port1) as Remote<Door>, refusals };
+      return { door: wrap<Door>(port1) as Remote<Door>, refusals, port: port1 };
     },
   };
 }
@@ -82,4 +82,30 @@ test('a worker entry with a protocol of its own refuses a tab that names a built
   await expect(tab.door.attach(...attachRequest({ config }))).rejects.toThrow(
     /hosts a protocol of its own, not the 'socket.io' protocol the tab asks for/,
   );
+});
+
+test('a message of a type the door does not take, ENDPOINT included, is refused to that call and counted, not left unanswered', async () => {
+  const { connect } = host();
+  const tab = connect();
+  await tab.door.attach(...attachRequest());
+  // The tab's own port, posted to by hand: an unknown type, and Comlink's ENDPOINT, which would hand out a second
+  // port to the same session, bypassing this guard.
+  const raw = tab.port;
+  const answers: { type?: unknown; id?: unknown; ports: number }[] = [];
+  raw.addEventListener('message', (event) =>
+    answers.push({ type: event.data?.type, id: event.data?.id, ports: event.ports.length }),
+  );
+  raw.postMessage({ id: 'odd-1', type: 'FROB', path: [] });
+  raw.postMessage({ id: 'end-1', type: 'ENDPOINT', path: [null] });
+  await vi.waitFor(() =>
+    expect(answers).toEqual(
+      expect.arrayContaining([
+        { type: 'tabmux:refused', id: 'odd-1', ports: 0 },
+        { type: 'tabmux:refused', id: 'end-1', ports: 0 },
+      ]),
+    ),
+  );
+  // No answer carried a port: no second door was opened.
+  expect(answers.every((answer) => answer.ports === 0)).toBe(true);
+  expect((await tab.door.stats()).badRequests).toBe(2);
 });
