@@ -5,7 +5,7 @@ import { renderToString } from 'react-dom/server';
 import { afterEach, expect, test } from 'vitest';
 import { createClient, type Client } from '../client/index.js';
 import { NodeWebSocket } from '../test/helpers.js';
-import { TabmuxProvider, useChannel, useStatus, useTabmux } from './index.js';
+import { TabmuxProvider, useChannel, usePublish, useRequest, useStatus, useTabmux } from './index.js';
 
 let client: Client | undefined;
 afterEach(() => {
@@ -49,5 +49,18 @@ test('the first render sees the status now and no message yet', () => {
 test('the provider refuses something that is not a client', () => {
   expect(() => renderToString(createElement(TabmuxProvider, { client: {} as Client }))).toThrow(
     /needs the client that createClient\(\) returned/,
+  );
+});
+
+test('usePublish and useRequest: their first render, and a bad channel refused at the call', () => {
+  let seen: unknown[] = [];
+  render(() => {
+    const publish = usePublish('A');
+    const { pending, result, error, request, reset } = useRequest();
+    seen = [typeof publish, pending, result, error, typeof request, typeof reset];
+  });
+  expect(seen).toEqual(['function', false, undefined, undefined, 'function', 'function']);
+  expect(() => render(() => usePublish(''))).toThrow(
+    /tabmux\/react: a channel name must be a non-empty string/,
   );
 });

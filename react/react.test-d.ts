@@ -1,6 +1,14 @@
 // Compile-time tests of tabmux/react's types, checked by `tsc --noEmit`.
 import { createClient } from '../client/index.js';
-import { createTabmuxHooks, useChannel, useStatus, useSubscribe, type ChannelMessage } from './index.js';
+import {
+  createTabmuxHooks,
+  useChannel,
+  usePublish,
+  useRequest,
+  useStatus,
+  useSubscribe,
+  type ChannelMessage,
+} from './index.js';
 
 interface Channels {
   prices: { eur: number };
@@ -23,5 +31,16 @@ export function Component() {
   if (untyped) untyped.data satisfies number;
   useSubscribe('anything', (data) => data satisfies unknown);
   useStatus().state satisfies string;
+
+  const publishPrice = typed.usePublish('prices');
+  void publishPrice({ eur: 1 });
+  // @ts-expect-error -- a price is { eur: number }
+  void publishPrice({ text: 'hi' });
+  const { request, pending, result, error } = useRequest<{ total: number }>();
+  pending satisfies boolean;
+  if (result) result.total satisfies number;
+  error satisfies Error | undefined;
+  void request({ q: 1 }, { timeout: 100 }).then((reply) => reply.total satisfies number);
+  usePublish('anything') satisfies (data: unknown) => Promise<{ outcome: string }>;
   return null;
 }

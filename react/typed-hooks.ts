@@ -1,5 +1,6 @@
 // Hooks that know each channel's data type, from the app's channel map.
-import type { ChannelHandler, Client } from '../client/index.js';
+import type { ChannelHandler, Client, SendResult } from '../client/index.js';
+import { usePublish } from './actions.js';
 import type { ChannelMessage } from './channel-store.js';
 import { useChannel, useSubscribe, type UseChannelOptions } from './hooks.js';
 import { useTabmux } from './provider.js';
@@ -15,6 +16,7 @@ export interface TypedHooks<Channels extends object> {
     handler: ChannelHandler<Channels[C]>,
     options?: UseChannelOptions,
   ): void;
+  usePublish<C extends keyof Channels & string>(channel: C): (data: Channels[C]) => Promise<SendResult>;
 }
 
 /**
@@ -26,5 +28,6 @@ export function createTabmuxHooks<Channels extends object>(): TypedHooks<Channel
     useTabmux: () => useTabmux<Channels>(),
     useChannel: (channel, options) => useChannel(channel, options),
     useSubscribe: (channel, handler, options) => useSubscribe(channel, handler as ChannelHandler, options),
+    usePublish: (channel) => usePublish(channel),
   };
 }

@@ -57,7 +57,14 @@ is<
 is<
   Equal<
     keyof typeof react,
-    'TabmuxProvider' | 'useTabmux' | 'useChannel' | 'useStatus' | 'useSubscribe' | 'createTabmuxHooks'
+    | 'TabmuxProvider'
+    | 'useTabmux'
+    | 'useChannel'
+    | 'useStatus'
+    | 'useSubscribe'
+    | 'usePublish'
+    | 'useRequest'
+    | 'createTabmuxHooks'
   >
 >();
 is<

@@ -74,3 +74,32 @@ test('the status badge shows reconnecting, then open, across a server restart, i
   }
   await expectServerConnections(tabmuxServer, 1);
 });
+
+test('usePublish from one tab reaches every tab; useRequest shows pending, then the reply, then an error', async ({
+  context,
+  app,
+  tabmuxServer,
+}) => {
+  const pages = await openTabs(context, `${app}/?ws=${encodeURIComponent(tabmuxServer.url)}`, 2);
+  await expect.poll(() => tabmuxServer.stats().subscribers['prices']).toBe(1);
+  await pages[0]!.getByRole('button', { name: 'Publish a price' }).click();
+  for (const page of pages) await expect(page.locator('.latest')).toHaveText('TABS 1.00 €');
+  expect(framesOf(tabmuxServer.received, 'publish')).toBe(1);
+
+  // The server holds the next answer back until the test lets it go: the tab shows the call under way.
+  let answer: (() => void) | null = null;
+  tabmuxServer.onRequest((data) => new Promise((resolve) => (answer = () => resolve({ echo: data }))));
+  await pages[1]!.getByRole('button', { name: 'Ask the server' }).click();
+  await expect(pages[1]!.locator('.reply')).toHaveText('asking…');
+  await expect(pages[1]!.getByRole('button', { name: 'Ask the server' })).toBeDisabled();
+  await expect.poll(() => answer !== null).toBe(true);
+  answer!();
+  await expect(pages[1]!.locator('.reply')).toHaveText('{"echo":{"quote":"TABS"}}');
+  // Only the tab that asked shows it.
+  await expect(pages[0]!.locator('.reply')).toHaveText('');
+  tabmuxServer.onRequest(() => {
+    throw new Error('no quotes today');
+  });
+  await pages[1]!.getByRole('button', { name: 'Ask the server' }).click();
+  await expect(pages[1]!.locator('.reply')).toHaveText('no quotes today');
+});

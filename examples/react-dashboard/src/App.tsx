@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import { useStatus } from 'tabmux/react';
-import { useChannel, useSubscribe, type Price } from './channels.js';
+import { useRequest, useStatus } from 'tabmux/react';
+import { useChannel, usePublish, useSubscribe, type Price } from './channels.js';
 
 export function App() {
   const [showPrices, setShowPrices] = useState(true);
@@ -18,6 +18,7 @@ export function App() {
           <PriceList />
         </>
       )}
+      <Actions />
     </main>
   );
 }
@@ -53,5 +54,30 @@ function PriceList() {
         </li>
       ))}
     </ol>
+  );
+}
+
+/** Publishing from this tab (every tab sees it) and a request with its state. */
+function Actions() {
+  const publish = usePublish('prices');
+  const quote = useRequest<{ echo: unknown }>();
+  return (
+    <p>
+      <button type="button" onClick={() => void publish({ symbol: 'TABS', eur: 1 })}>
+        Publish a price
+      </button>{' '}
+      <button type="button" onClick={() => void quote.request({ quote: 'TABS' })} disabled={quote.pending}>
+        Ask the server
+      </button>{' '}
+      <output className="reply">
+        {quote.pending
+          ? 'asking…'
+          : quote.error
+            ? quote.error.message
+            : quote.result
+              ? JSON.stringify(quote.result)
+              : ''}
+      </output>
+    </p>
   );
 }

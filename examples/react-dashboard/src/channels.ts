@@ -11,4 +11,4 @@ export interface Channels {
   news: { readonly headline: string };
 }
 
-export const { useChannel, useSubscribe } = createTabmuxHooks<Channels>();
+export const { useChannel, useSubscribe, usePublish } = createTabmuxHooks<Channels>();
