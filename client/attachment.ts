@@ -16,6 +16,8 @@ export interface AttachmentHandlers {
   failed(reason: string): void;
   /** The hub was lost; another attach is under way. */
   lost(reason: string): void;
+  /** Whether the tab wants the hub's log lines (asked at each attach). */
+  logging(): boolean;
 }
 
 export interface Attachment {
@@ -70,7 +72,7 @@ export function createAttachment(options: ResolvedOptions, handlers: AttachmentH
       }
       try {
         const attached = await candidate.attach(
-          { config, online: isOnline() },
+          { config, online: isOnline(), debug: handlers.logging() },
           {
             events: handlers.events,
             lost,

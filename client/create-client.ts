@@ -112,10 +112,10 @@ export function createClient<Channels extends ChannelMap = AnyChannels>(
 
   const attachment = createAttachment(resolved, {
     events: onEvents,
+    logging,
     error: (code, message) => !closed && emitter.emit('error', new TabmuxError(code, message)),
     attached(link, hubStatus) {
       tabLog('info', () => `attached to a hub (${attachment.transport}), status ${hubStatus.state}`);
-      if (logging()) link.session.debug(true).catch(reportError);
       setStatus(hubStatus);
       // Channels subscribed before the hub answered, or under a hub that was lost, resume where this tab left off.
       for (const request of subscriptions.requests()) link.session.subscribe(request).catch(reportError);

@@ -12,7 +12,7 @@ export function inPageTransport(
   return {
     name: 'in-page',
     canBeUsed: () => WebSocketImpl !== undefined || typeof globalThis.WebSocket === 'function',
-    async attach({ config, online }, handlers, providers) {
+    async attach({ config, online, debug }, handlers, providers) {
       // Loaded only when needed: browsers with SharedWorker (most) never download the hub into the page.
       const { createHub } = await import('../hub/hub.js');
       const spec = config.protocol;
@@ -25,6 +25,8 @@ export function inPageTransport(
       });
       const { session, status } = hub.attach(handlers.events, providers);
       session.network(online);
+      // Before the connection says anything: its first attempt starts only after an await.
+      if (debug) session.debug(true);
       return {
         reply: { hubId: hub.id, hubLock: null, status },
         session: remoteSession(async (method, args) =>

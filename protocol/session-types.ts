@@ -128,6 +128,8 @@ export interface AttachRequest {
   readonly tabLock: string | null;
   /** What the tab's `navigator.onLine` says now. */
   readonly online: boolean;
+  /** The tab wants the hub's log lines from the start (its `debug` switch), the first socket's included. */
+  readonly debug?: boolean;
 }
 
 export interface AttachReply {

@@ -134,6 +134,8 @@ export function hostSharedWorker(options: HostOptions = {}): void {
       events.onmessage = (event: MessageEvent<unknown>) => attached.read(event.data as number);
       session = attached.session;
       session.network(request.online !== false);
+      // Before the connection says anything: its first attempt starts only after an await.
+      if (request.debug === true) session.debug(true);
       if (locks && request.tabLock) {
         const leaving = session;
         // Granted when the tab releases its lock or dies without a word.
@@ -179,10 +181,11 @@ function checkAttachRequest(request: AttachRequest, events: unknown, auth: unkno
     (auth !== undefined && typeof auth !== 'function') ||
     (url !== undefined && typeof url !== 'function') ||
     (request.tabLock !== null && typeof request.tabLock !== 'string') ||
-    typeof request.online !== 'boolean'
+    typeof request.online !== 'boolean' ||
+    (request.debug !== undefined && typeof request.debug !== 'boolean')
   ) {
     throw new TypeError(
-      'attach expects ({ config, tabLock: string | null, online: boolean }, MessagePort, auth?, url?)',
+      'attach expects ({ config, tabLock: string | null, online: boolean, debug?: boolean }, MessagePort, auth?, url?)',
     );
   }
   checkHubConfig(request.config);
