@@ -113,9 +113,9 @@ export function createConnection(
   function notThrough(timedOut: boolean): void {
     const before = choice.transport;
     choice = afterFailure(choice, timedOut, fallback);
-    if (choice.transport !== before)
-      hooks.log('warn', () => `next attempt over ${TRANSPORT_NAMES[choice.transport]}`);
-    if (choice.transport !== before && choice.transport !== 'websocket')
+    if (choice.transport === before) return;
+    hooks.log('warn', () => `next attempt over ${TRANSPORT_NAMES[choice.transport]}`);
+    if (choice.transport !== 'websocket')
       hooks.error(
         'transport-failed',
         `tabmux: ${choice.socketFailures} socket attempts in a row failed; trying HTTP (${choice.transport === 'stream' ? 'a stream of server-sent events' : 'long polling'})`,

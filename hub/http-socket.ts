@@ -24,8 +24,6 @@ export class HttpSocket implements WebSocketLike {
   onmessage: ((event: { data: string }) => void) | null = null;
   onclose: ((event: { code: number; reason: string; wasClean: boolean }) => void) | null = null;
   onerror: ((event: unknown) => void) | null = null;
-  /** The response headers came but its first event did not: a proxy that buffers streams (set before the close). */
-  headersOnly = false;
   private readonly url: string;
   private readonly abort = new AbortController();
   private session: string | null = null;
@@ -119,7 +117,6 @@ export class HttpSocket implements WebSocketLike {
         signal: this.abort.signal,
       });
       if (!response.ok || !response.body) return this.lost();
-      this.headersOnly = true;
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
       let buffer = '';
       for (;;) {
@@ -154,10 +151,7 @@ export class HttpSocket implements WebSocketLike {
     const text = data.join('\n');
     if (name === 'message') return this.frame(text);
     const fields = parse(text);
-    if (name === 'open' && typeof fields?.['session'] === 'string') {
-      this.headersOnly = false;
-      return this.opened(fields['session']);
-    }
+    if (name === 'open' && typeof fields?.['session'] === 'string') return this.opened(fields['session']);
     if (name === 'close') this.closedBy(fields);
   }
 

@@ -33,7 +33,7 @@ test('upgrades refused with 403: after 3 failed sockets the client is on HTTP, r
   const proxy = track(await startProxy([httpUrl], { upgrades: 'refuse' }));
   const client = clientOf(proxy.url);
   const seen = numbers(client, 'n');
-  await vi.waitFor(() => expect(client.status).toMatchObject({ state: 'open', transport: 'http' }), 10_000);
+  await vi.waitFor(() => expect(client.status).toMatchObject({ state: 'open', transport: 'http' }), 20_000);
   expect(proxy.counts.upgrades.refused).toBe(3);
   expect(server.stats()).toMatchObject({ connections: 1, httpSessions: 1 });
   await vi.waitFor(() => expect(server.stats().subscribers).toEqual({ n: 1 }));
@@ -50,35 +50,35 @@ test('upgrades refused with 403: after 3 failed sockets the client is on HTTP, r
 test('upgrades accepted and then silent: each socket fails at the connect timeout, then HTTP', async () => {
   const { server, httpUrl } = track(await serve());
   const proxy = track(await startProxy([httpUrl], { upgrades: 'silent' }));
-  const client = clientOf(proxy.url, { reconnect: { ...fast.reconnect, connectTimeout: 500 } });
+  const client = clientOf(proxy.url);
   const seen = numbers(client, 'n');
-  await vi.waitFor(() => expect(client.status).toMatchObject({ state: 'open', transport: 'http' }), 10_000);
+  await vi.waitFor(() => expect(client.status).toMatchObject({ state: 'open', transport: 'http' }), 20_000);
   expect(proxy.counts.upgrades.silenced).toBe(3);
   await vi.waitFor(() => expect(server.stats().subscribers).toEqual({ n: 1 }));
   for (let n = 1; n <= 100; n++) await server.publish('n', n);
   await vi.waitFor(() => expect(seen).toEqual(Array.from({ length: 100 }, (_, i) => i + 1)));
-});
+}, 40_000);
 
 test('a proxy that holds responses until they end: the stream times out, long polling carries everything', async () => {
   const { server, httpUrl } = track(await serve({ onRequest: (data) => ({ echo: data }) }));
   const proxy = track(await startProxy([httpUrl], { upgrades: 'refuse', buffer: true }));
-  const client = clientOf(proxy.url, { reconnect: { ...fast.reconnect, connectTimeout: 1000 } });
+  const client = clientOf(proxy.url);
   const seen = numbers(client, 'n');
-  await vi.waitFor(() => expect(client.status).toMatchObject({ state: 'open', transport: 'http' }), 10_000);
+  await vi.waitFor(() => expect(client.status).toMatchObject({ state: 'open', transport: 'http' }), 20_000);
   await vi.waitFor(() => expect(server.stats().subscribers).toEqual({ n: 1 }));
   for (let n = 1; n <= 1000; n++) await server.publish('n', n);
   await vi.waitFor(() => expect(seen).toHaveLength(1000));
   expect(seen).toEqual(Array.from({ length: 1000 }, (_, i) => i + 1));
   expect(await client.request('q')).toEqual({ echo: 'q' });
   expect((await client.stats()).transport).toBe('long-polling');
-});
+}, 40_000);
 
 test('the block lifted: back on one WebSocket at the next try of the socket, no message lost or repeated', async () => {
   const { server, httpUrl } = track(await serve());
   const proxy = track(await startProxy([httpUrl], { upgrades: 'refuse' }));
   const client = clientOf(proxy.url, { fallback: { retrySocketEvery: 1000 } });
   const seen = numbers(client, 'n');
-  await vi.waitFor(() => expect(client.status).toMatchObject({ state: 'open', transport: 'http' }), 10_000);
+  await vi.waitFor(() => expect(client.status).toMatchObject({ state: 'open', transport: 'http' }), 20_000);
   await vi.waitFor(() => expect(server.stats().subscribers).toEqual({ n: 1 }));
   let n = 0;
   const publishing = (async () => {
@@ -116,7 +116,7 @@ describe('a fleet of two instances on Redis behind a round-robin proxy, no stick
           { upgrades: 'refuse', buffer: mode === 'polling' },
         ),
       );
-      const client = clientOf(proxy.url, { reconnect: { ...fast.reconnect, connectTimeout: 1000 } });
+      const client = clientOf(proxy.url);
       // One Redis for the file: each case its own channel.
       const channel = `n-${mode}`;
       const seen = numbers(client, channel);
@@ -137,6 +137,7 @@ describe('a fleet of two instances on Redis behind a round-robin proxy, no stick
       // The proxy took turns: requests reached both instances.
       expect(proxy.counts.requests.every((count) => count > 2)).toBe(true);
     },
+    40_000,
   );
 });
 
@@ -155,7 +156,7 @@ test('auth over HTTP: the token goes in a POST body, never the URL; a 4401 on th
   const proxy = track(await startProxy([httpUrl], { upgrades: 'refuse' }));
   const client = clientOf(proxy.url, { auth: () => `secret-${++tokens}` });
   await vi.waitFor(() => expect(accepted).toHaveLength(2), 10_000);
-  await vi.waitFor(() => expect(client.status).toMatchObject({ state: 'open', transport: 'http' }), 10_000);
+  await vi.waitFor(() => expect(client.status).toMatchObject({ state: 'open', transport: 'http' }), 20_000);
   expect(client.status.lastClose).toMatchObject({ code: 4401 });
   // Three sockets refused by the proxy asked for a token each; the HTTP sessions got the next two.
   expect(accepted.map(({ token }) => token)).toEqual(['secret-4', 'secret-5']);
@@ -177,18 +178,18 @@ test('tabmux/testing: a test server started with `fallback: true` serves the HTT
 test('a stream that goes silent on the way is replaced by the heartbeat; what was published meanwhile arrives once, in order', async () => {
   const { server, httpUrl } = track(await serve());
   const proxy = track(await startProxy([httpUrl], { upgrades: 'refuse' }));
-  const client = clientOf(proxy.url, { heartbeat: { interval: 400, timeout: 300 } });
+  const client = clientOf(proxy.url, { heartbeat: { interval: 3000, timeout: 2000 } });
   const seen = numbers(client, 'n');
-  await vi.waitFor(() => expect(client.status).toMatchObject({ state: 'open', transport: 'http' }), 10_000);
+  await vi.waitFor(() => expect(client.status).toMatchObject({ state: 'open', transport: 'http' }), 20_000);
   await vi.waitFor(() => expect(server.stats().subscribers).toEqual({ n: 1 }));
   for (let n = 1; n <= 10; n++) await server.publish('n', n);
   await vi.waitFor(() => expect(seen).toHaveLength(10));
   proxy.set({ freeze: true });
   for (let n = 11; n <= 20; n++) await server.publish('n', n);
-  await vi.waitFor(() => expect(client.status.lastClose).toMatchObject({ code: 4408 }), 5000);
-  await vi.waitFor(() => expect(client.status).toMatchObject({ state: 'open', transport: 'http' }), 10_000);
+  await vi.waitFor(() => expect(client.status.lastClose).toMatchObject({ code: 4408 }), 15_000);
+  await vi.waitFor(() => expect(client.status).toMatchObject({ state: 'open', transport: 'http' }), 20_000);
   for (let n = 21; n <= 30; n++) await server.publish('n', n);
   await vi.waitFor(() => expect(seen).toHaveLength(30));
   expect(seen).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
   expect(server.stats()).toMatchObject({ connections: 1, httpSessions: 1, totalConnections: 2 });
-});
+}, 40_000);

@@ -47,10 +47,6 @@ export class HttpSession extends EventEmitter implements ClientSocket {
     } else this.expireLater();
   }
 
-  get transport(): 'stream' | 'polling' {
-    return this.stream ? 'stream' : 'polling';
-  }
-
   /** Bytes written and not yet taken by the client: the stream's buffer, or what waits for a poll. */
   get bufferedAmount(): number {
     return this.stream ? this.stream.writableLength : this.queuedBytes + (this.unacked?.bytes ?? 0);

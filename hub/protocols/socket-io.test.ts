@@ -167,7 +167,7 @@ test('the URL gets Socket.IO’s path and query; parse reads namespaces and acks
 test("the server's announced ping interval and timeout are kept, not the hub's heartbeat: a server pinging every 1.5 s is not cut", async () => {
   // The hub's own heartbeat would give up after 300 + 200 ms of silence; the server pings every 1,500 ms.
   const { hub, tab, server } = await setUp(
-    { pingInterval: 1500, pingTimeout: 500 },
+    { pingInterval: 1500, pingTimeout: 3000 },
     {},
     {
       heartbeat: { ...testConfig({ url: null }).heartbeat, interval: 300, timeout: 200 },
